@@ -1,0 +1,30 @@
+"""keras_gen: generative image models for Keras 3, trained with compile() and fit().
+
+Example:
+
+```python
+import keras_gen as kg
+
+dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=100)
+dcgan.compile()
+# dcgan.fit(images_in_minus_one_to_one, epochs=50)
+```
+"""
+
+from keras_gen import callbacks, losses, models, networks, validation
+from keras_gen.models import CGAN, DCGAN, GAN, VAE, GenerativeModel
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CGAN",
+    "DCGAN",
+    "GAN",
+    "VAE",
+    "GenerativeModel",
+    "callbacks",
+    "losses",
+    "models",
+    "networks",
+    "validation",
+]

@@ -1,0 +1,9 @@
+"""The generative models: GAN, DCGAN, CGAN and VAE."""
+
+from keras_gen.models.cgan import CGAN
+from keras_gen.models.dcgan import DCGAN
+from keras_gen.models.gan import GAN
+from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.vae import VAE
+
+__all__ = ["CGAN", "DCGAN", "GAN", "GenerativeModel", "VAE"]

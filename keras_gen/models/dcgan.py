@@ -1,0 +1,74 @@
+"""DCGAN: a GAN whose convolutional networks are built for an image shape."""
+
+import keras
+
+from keras_gen import networks
+from keras_gen.models.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class DCGAN(GAN):
+    """A deep convolutional GAN (Radford et al., 2016) built for `image_shape`.
+
+    The generator and discriminator come from
+    `kg.networks.dcgan_generator` / `dcgan_discriminator` (BatchNorm,
+    LeakyReLU(0.2), N(0, 0.02) init). `compile()` with no arguments uses the
+    paper's settings: Adam(2e-4, beta_1=0.5) for both networks and the
+    non-saturating loss. Images must be in [-1, 1].
+
+    Args:
+        image_shape: `(height, width, channels)`, sides `4*2**k` or `7*2**k`
+            (28x28, 32x32, 64x64, ...).
+        latent_dim: size of the noise vector.
+        base_filters: width of the networks: the discriminator's first and the
+            generator's last hidden layer have this many channels.
+        generator: optional network replacing the built generator.
+        discriminator: optional network replacing the built discriminator.
+        **kwargs: passed to `GAN` (`ema`, `seed`, `name`, ...).
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=16, base_filters=8)
+    dcgan.compile()
+    images = np.random.uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
+    dcgan.fit(images, batch_size=16, epochs=1, verbose=0)
+    dcgan.generate(4, seed=0).shape  # (4, 28, 28, 1)
+    ```
+    """
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        base_filters=64,
+        generator=None,
+        discriminator=None,
+        **kwargs,
+    ):
+        self.base_filters = base_filters
+        image_shape = tuple(image_shape)
+        if generator is None:
+            generator = networks.dcgan_generator(
+                latent_dim=latent_dim, image_shape=image_shape, base_filters=base_filters
+            )
+        if discriminator is None:
+            discriminator = networks.dcgan_discriminator(
+                image_shape=image_shape, base_filters=base_filters
+            )
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
+            latent_dim=latent_dim,
+            **kwargs,
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"image_shape": list(self.image_shape), "base_filters": self.base_filters}
+        )
+        return config

@@ -1,0 +1,519 @@
+"""GAN: any generator and discriminator, trained with `compile()` and `fit()`."""
+
+import warnings
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen import backend
+from keras_gen import losses as losses_module
+from keras_gen.models.generative_model import GenerativeModel
+
+
+def default_optimizer():
+    """Adam(2e-4, beta_1=0.5), the DCGAN paper's setting for both networks."""
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class GAN(GenerativeModel):
+    """A generative adversarial network built from any generator and discriminator.
+
+    `fit()` runs the alternating update: per batch, `d_steps` discriminator
+    updates (on the real batch and on images generated from fresh noise),
+    then one generator update on fresh noise, each with its own optimizer and
+    only its own network's variables. All randomness comes from the model's
+    `seed_generator`.
+
+    Logged metrics are epoch means: `d_loss`, `g_loss`, and for losses with a
+    probability reading (`"non_saturating"`, `"minimax"`) `real_score`, the
+    mean D(x), and `fake_score`, the mean D(G(z)). At the ideal end point both
+    scores are 0.5.
+
+    The generator maps noise `(batch, latent_dim)` to images
+    `(batch, H, W, C)` in `value_range` (a `tanh` output gives the default
+    `(-1, 1)`); the discriminator maps images to one logit per image (no
+    sigmoid).
+
+    Subclassing hooks. A conditional variant overrides these (see `CGAN`):
+
+    - `unpack_batch(data) -> (images, condition)`: what a dataset batch holds.
+    - `condition_spec()`: a `keras.KerasTensor` for one batch of conditions,
+      used to build the networks (`None` when unconditional).
+    - `generator_inputs(noise, condition)`: what the generator is called on.
+    - `discriminator_inputs(images, condition)`: what the discriminator is
+      called on.
+    - `discriminator_loss(real_output, fake_output, condition)` and
+      `generator_loss(fake_output, condition)`: the losses (override to add
+      terms, e.g. an auxiliary classifier's).
+    - `check_batch(images, condition)`: checks on the first numpy batch.
+
+    When the discriminator returns several outputs, the first is the
+    real/fake logit used for scores and the gradient penalty.
+
+    Args:
+        generator: a `keras.Model` (or layer) from noise to images.
+        discriminator: a `keras.Model` (or layer) from images to logits.
+        latent_dim: size of the noise vector.
+        ema: optional decay in (0, 1), e.g. `0.999`, of an exponential moving
+            average of the generator's weights. When set, `generate()`,
+            `call()` and exports use the averaged weights. Early steps use a
+            smaller decay, `min(ema, (1 + t) / (10 + t))`, so the average is
+            useful from the start.
+        value_range: `(low, high)` of the generator's outputs, which the
+            training images must match.
+        seed: optional int seeding the model's `seed_generator`.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    import keras
+    import numpy as np
+    import keras_gen as kg
+
+    generator = kg.networks.mlp_generator(latent_dim=8, image_shape=(4, 4, 1))
+    discriminator = kg.networks.mlp_discriminator(image_shape=(4, 4, 1))
+    gan = kg.GAN(generator=generator, discriminator=discriminator, latent_dim=8)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4),
+        g_optimizer=keras.optimizers.Adam(2e-4),
+        loss="non_saturating",
+    )
+    images = np.random.uniform(-1, 1, (64, 4, 4, 1)).astype("float32")
+    history = gan.fit(images, batch_size=16, epochs=1, verbose=0)
+    samples = gan.generate(4, seed=0)  # numpy, shape (4, 4, 4, 1), in [-1, 1]
+    ```
+    """
+
+    network_arguments = ("generator", "discriminator")
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        ema=None,
+        value_range=(-1.0, 1.0),
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(seed=seed, **kwargs)
+        if ema is not None and not 0.0 < ema < 1.0:
+            raise ValueError(
+                f"`ema` is the decay of a moving average and must lie in "
+                f"(0, 1), e.g. 0.999; got {ema!r}. Pass None to disable it."
+            )
+        low, high = value_range
+        if not low < high:
+            raise ValueError(f"`value_range` must be (low, high); got {value_range}.")
+
+        # === Networks ===
+        self.generator = generator
+        self.discriminator = discriminator
+
+        # === Config ===
+        self.latent_dim = int(latent_dim)
+        self.ema = ema
+        self.value_range = (float(low), float(high))
+
+        # === Metric trackers: names equal the keys train_step returns ===
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.real_score_tracker = keras.metrics.Mean(name="real_score")
+        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+
+        self.build()
+
+    def build(self, input_shape=None):
+        noise = keras.KerasTensor((None, self.latent_dim))
+        condition = self.condition_spec()
+        images = self.generator(self.generator_inputs(noise, condition))
+        if not isinstance(images, keras.KerasTensor):
+            raise ValueError(
+                "The generator must return a single tensor of images; got "
+                f"{type(images).__name__}."
+            )
+        self.discriminator(self.discriminator_inputs(images, condition))
+        self.image_shape = tuple(images.shape[1:])
+        self._ema_weights = []
+        if self.ema is not None:
+            for variable in self.generator.trainable_variables:
+                average = self.add_weight(
+                    shape=variable.shape,
+                    dtype=variable.dtype,
+                    initializer="zeros",
+                    trainable=False,
+                    name=f"ema_{variable.path.replace('/', '_')}",
+                )
+                average.assign(variable)
+                self._ema_weights.append(average)
+
+    # --- Subclassing hooks --------------------------------------------------
+
+    def condition_spec(self):
+        """A `KerasTensor` for one batch of conditions, or `None` (unconditional)."""
+        return None
+
+    def generator_inputs(self, noise, condition):
+        """Returns what the generator is called on; the default is the noise."""
+        return noise
+
+    def discriminator_inputs(self, images, condition):
+        """Returns what the discriminator is called on; the default is the images."""
+        return images
+
+    def discriminator_loss(self, real_output, fake_output, condition):
+        """The discriminator's loss, before the gradient penalty."""
+        return self.adversarial_loss.discriminator_loss(
+            self.adversarial_logits(real_output),
+            self.adversarial_logits(fake_output),
+            real_label=1.0 - self.label_smoothing,
+        )
+
+    def generator_loss(self, fake_output, condition):
+        """The generator's loss."""
+        return self.adversarial_loss.generator_loss(
+            self.adversarial_logits(fake_output)
+        )
+
+    @staticmethod
+    def adversarial_logits(output):
+        """The real/fake logits in a discriminator output (its first output)."""
+        if isinstance(output, (list, tuple)):
+            return output[0]
+        return output
+
+    # --- Compile ------------------------------------------------------------
+
+    def compile(
+        self,
+        d_optimizer=None,
+        g_optimizer=None,
+        loss="non_saturating",
+        gradient_penalty=0.0,
+        label_smoothing=0.0,
+        d_steps=1,
+        **kwargs,
+    ):
+        """Configures the adversarial training.
+
+        Args:
+            d_optimizer: optimizer (instance, name or config) of the
+                discriminator. Default: `Adam(2e-4, beta_1=0.5)`.
+            g_optimizer: optimizer of the generator; same default. Must be a
+                different instance from `d_optimizer`.
+            loss: `"non_saturating"` (default), `"minimax"`,
+                `"least_squares"`, `"hinge"`, `"wasserstein"`, or a
+                `kg.losses.AdversarialLoss`.
+            gradient_penalty: weight of the WGAN-GP penalty
+                `E[(||grad D(x_hat)|| - 1)^2]` on random interpolates
+                `x_hat` of real and generated images (weight uniform in
+                [0, 1]); 0 disables it. 10 is the usual weight.
+            label_smoothing: one-sided label smoothing: real images get the
+                target `1 - label_smoothing` in the discriminator loss.
+            d_steps: discriminator updates per generator update. Each one
+                uses the same real batch and fresh noise.
+            **kwargs: passed to `keras.Model.compile`: `jit_compile`,
+                `steps_per_execution`, `run_eagerly`, `auto_scale_loss`.
+        """
+        for name in ("optimizer", "metrics", "loss_weights", "weighted_metrics"):
+            if name in kwargs:
+                raise TypeError(
+                    f"{type(self).__name__}.compile() does not take "
+                    f"`{name}`: a GAN has `d_optimizer` and `g_optimizer`, "
+                    "and logs its own metrics."
+                )
+        d_optimizer = (
+            default_optimizer()
+            if d_optimizer is None
+            else keras.optimizers.get(d_optimizer)
+        )
+        g_optimizer = (
+            default_optimizer()
+            if g_optimizer is None
+            else keras.optimizers.get(g_optimizer)
+        )
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "`d_optimizer` and `g_optimizer` are the same object; each "
+                "network needs its own optimizer state. Pass two instances."
+            )
+        adversarial_loss = losses_module.get(loss)
+        gradient_penalty = float(gradient_penalty)
+        label_smoothing = float(label_smoothing)
+        if gradient_penalty < 0:
+            raise ValueError(
+                f"`gradient_penalty` must be >= 0; got {gradient_penalty}."
+            )
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ValueError(
+                f"`label_smoothing` must lie in [0, 1), e.g. 0.1 for a real "
+                f"label of 0.9; got {label_smoothing}."
+            )
+        if label_smoothing and not adversarial_loss.supports_label_smoothing:
+            raise ValueError(
+                f"Label smoothing has no meaning for {adversarial_loss!r}; "
+                "use it with 'non_saturating', 'minimax' or 'least_squares', "
+                "or set label_smoothing=0."
+            )
+        if int(d_steps) != d_steps or d_steps < 1:
+            raise ValueError(f"`d_steps` must be an integer >= 1; got {d_steps!r}.")
+        if isinstance(adversarial_loss, losses_module.WassersteinLoss) and (
+            not gradient_penalty
+        ):
+            warnings.warn(
+                "The Wasserstein loss needs a Lipschitz constraint on the "
+                "critic, or training diverges: pass gradient_penalty=10.0.",
+                stacklevel=2,
+            )
+
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.adversarial_loss = adversarial_loss
+        self.gradient_penalty = gradient_penalty
+        self.label_smoothing = label_smoothing
+        self.d_steps = int(d_steps)
+        self._compile_kwargs = dict(kwargs)
+        super().compile(optimizer=None, loss=None, **kwargs)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "loss": losses_module.serialize(self.adversarial_loss),
+            "gradient_penalty": self.gradient_penalty,
+            "label_smoothing": self.label_smoothing,
+            "d_steps": self.d_steps,
+            **self._compile_kwargs,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
+        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        config["loss"] = losses_module.get(config["loss"])
+        self.compile(**config)
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker]
+        adversarial_loss = getattr(self, "adversarial_loss", None)
+        if adversarial_loss is not None and adversarial_loss.probabilistic:
+            trackers += [self.real_score_tracker, self.fake_score_tracker]
+        return trackers
+
+    # --- Train step (backend-neutral; gradients via keras_gen.backend) -------
+
+    def sample_noise(self, batch_size):
+        """Draws `(batch_size, latent_dim)` standard normal noise in the graph."""
+        return keras.random.normal(
+            (batch_size, self.latent_dim), seed=self.seed_generator
+        )
+
+    def _generate_fakes(self, batch_size, condition, training):
+        noise = self.sample_noise(batch_size)
+        return self.generator(
+            self.generator_inputs(noise, condition), training=training
+        )
+
+    def _penalty(self, real_images, fake_images, condition):
+        batch_size = ops.shape(real_images)[0]
+        weight_shape = (batch_size,) + (1,) * (len(real_images.shape) - 1)
+        weight = keras.random.uniform(
+            weight_shape, dtype=real_images.dtype, seed=self.seed_generator
+        )
+        interpolates = weight * real_images + (1.0 - weight) * fake_images
+
+        def critic(images):
+            output = self.discriminator(
+                self.discriminator_inputs(images, condition), training=True
+            )
+            return ops.cast(self.adversarial_logits(output), "float32")
+
+        gradients = ops.cast(backend.input_gradient(critic, interpolates), "float32")
+        norms = ops.sqrt(
+            ops.sum(ops.square(gradients), axis=tuple(range(1, len(gradients.shape))))
+            + 1e-12
+        )
+        return ops.mean(ops.square(norms - 1.0))
+
+    def _discriminator_objective(self, real_images, fake_images, condition, training):
+        real_output = self.discriminator(
+            self.discriminator_inputs(real_images, condition), training=training
+        )
+        fake_output = self.discriminator(
+            self.discriminator_inputs(fake_images, condition), training=training
+        )
+        loss = self.discriminator_loss(real_output, fake_output, condition)
+        if self.gradient_penalty:
+            loss = loss + self.gradient_penalty * self._penalty(
+                real_images, fake_images, condition
+            )
+        return loss, (real_output, fake_output)
+
+    def _generator_objective(self, condition, batch_size, training):
+        fake_images = self._generate_fakes(batch_size, condition, training)
+        fake_output = self.discriminator(
+            self.discriminator_inputs(fake_images, condition), training=training
+        )
+        return self.generator_loss(fake_output, condition), fake_output
+
+    def train_step(self, data):
+        real_images, condition = self.unpack_batch(data)
+        self.check_traced_shape(real_images)
+        batch_size = ops.shape(real_images)[0]
+
+        for _ in range(self.d_steps):
+            fake_images = ops.stop_gradient(
+                self._generate_fakes(batch_size, condition, training=True)
+            )
+            d_loss, (real_output, fake_output) = backend.minimize(
+                self.d_optimizer,
+                lambda: self._discriminator_objective(
+                    real_images, fake_images, condition, training=True
+                ),
+                self.discriminator.trainable_variables,
+            )
+
+        g_loss, _ = backend.minimize(
+            self.g_optimizer,
+            lambda: self._generator_objective(condition, batch_size, training=True),
+            self.generator.trainable_variables,
+        )
+        self._update_ema()
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output)
+
+    def test_step(self, data):
+        """Computes both losses on a batch without updating anything."""
+        real_images, condition = self.unpack_batch(data)
+        self.check_traced_shape(real_images)
+        batch_size = ops.shape(real_images)[0]
+        fake_images = self._generate_fakes(batch_size, condition, training=False)
+        d_loss, (real_output, fake_output) = self._discriminator_objective(
+            real_images, fake_images, condition, training=False
+        )
+        fake_output_g = self.discriminator(
+            self.discriminator_inputs(fake_images, condition), training=False
+        )
+        g_loss = self.generator_loss(fake_output_g, condition)
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output)
+
+    def _update_metrics(self, d_loss, g_loss, real_output, fake_output):
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        if self.adversarial_loss.probabilistic:
+            self.real_score_tracker.update_state(
+                ops.sigmoid(ops.cast(self.adversarial_logits(real_output), "float32"))
+            )
+            self.fake_score_tracker.update_state(
+                ops.sigmoid(ops.cast(self.adversarial_logits(fake_output), "float32"))
+            )
+        return {tracker.name: tracker.result() for tracker in self.metrics}
+
+    def _update_ema(self):
+        if not self._ema_weights:
+            return
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema, (1.0 + step) / (10.0 + step))
+        for average, variable in zip(
+            self._ema_weights, self.generator.trainable_variables
+        ):
+            value = ops.cast(variable, average.dtype)
+            average.assign(average + (1.0 - decay) * (value - average))
+
+    # --- Inference ----------------------------------------------------------
+
+    def call(self, inputs, training=False):
+        """Generates images from noise, or from `(noise, condition)`.
+
+        With `ema` set and `training=False`, the averaged generator weights
+        are used.
+        """
+        if isinstance(inputs, (list, tuple)):
+            noise, condition = inputs
+        else:
+            noise, condition = inputs, None
+        generator_inputs = self.generator_inputs(noise, condition)
+        if self._ema_weights and not training:
+            images, _ = self.generator.stateless_call(
+                [average.value for average in self._ema_weights],
+                [v.value for v in self.generator.non_trainable_variables],
+                generator_inputs,
+                training=False,
+            )
+            return images
+        return self.generator(generator_inputs, training=training)
+
+    def generate(
+        self, num_images=None, seed=None, *, noise=None, condition=None, batch_size=256
+    ):
+        """Generates images as a numpy array in `value_range`.
+
+        Sampling here does not touch the training `seed_generator`, so
+        calling it during training leaves training reproducible.
+
+        Args:
+            num_images: how many images; inferred from `noise` or `condition`
+                when omitted.
+            seed: int for reproducible noise; `None` for fresh noise.
+            noise: optional `(num_images, latent_dim)` noise to use instead of
+                drawing it.
+            condition: optional per-image conditions, for conditional
+                subclasses.
+            batch_size: images generated per forward pass.
+
+        Returns:
+            numpy array `(num_images, H, W, C)`.
+        """
+        if noise is None:
+            if num_images is None:
+                if condition is None:
+                    raise ValueError("Pass `num_images`, `noise` or a condition.")
+                num_images = len(condition)
+            if int(num_images) != num_images or num_images < 0:
+                raise ValueError(
+                    f"`num_images` must be a whole number >= 0; got {num_images!r}."
+                )
+            noise = keras.random.normal((int(num_images), self.latent_dim), seed=seed)
+        noise = ops.convert_to_numpy(noise).astype("float32")
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"`noise` must have shape (num_images, {self.latent_dim}); got "
+                f"{noise.shape}."
+            )
+        if num_images is not None and len(noise) != num_images:
+            raise ValueError(
+                f"Got {len(noise)} noise vectors for num_images={num_images}."
+            )
+        if condition is not None and len(condition) != len(noise):
+            raise ValueError(
+                f"Got {len(condition)} conditions for {len(noise)} images."
+            )
+        batches = []
+        for start in range(0, len(noise), batch_size):
+            inputs = noise[start : start + batch_size]
+            if condition is not None:
+                inputs = (inputs, condition[start : start + batch_size])
+            batches.append(ops.convert_to_numpy(self(inputs, training=False)))
+        if not batches:
+            return np.zeros((0,) + self.image_shape, dtype="float32")
+        return np.concatenate(batches)
+
+    # --- Serialization ------------------------------------------------------
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "latent_dim": self.latent_dim,
+                "ema": self.ema,
+                "value_range": list(self.value_range),
+            }
+        )
+        return config

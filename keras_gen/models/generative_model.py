@@ -1,0 +1,139 @@
+"""The base class shared by every keras_gen model."""
+
+import inspect
+
+import keras
+
+from keras_gen import validation
+from keras_gen.callbacks import TerminateOnNonFinite
+
+SEED_STATE_KEY = "seed_generator_state"
+
+
+class GenerativeModel(keras.Model):
+    """A `keras.Model` that generates images; the base of GAN and VAE.
+
+    It owns what every generative model here shares:
+
+    - `seed_generator`, the `keras.random.SeedGenerator` all in-graph
+      randomness of the train step draws from. Its state is saved with the
+      model (Keras does not save seed generators by itself), so a reloaded
+      model continues the same random stream.
+    - Input checks: `fit()` checks the first batch (shape, dtype, value range;
+      labels for conditional models) through the `check_batch` hook, and the
+      train step checks static shapes while it is traced.
+    - A guard that stops `fit()` with an error when a loss becomes NaN or
+      infinite (`kg.callbacks.TerminateOnNonFinite`).
+
+    Subclasses set `image_shape` and `value_range`, and may override
+    `unpack_batch` and `check_batch`.
+
+    Args:
+        seed: optional int seeding `seed_generator`.
+        **kwargs: passed to `keras.Model` (`name`, `dtype`, ...).
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    model = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=8)
+    isinstance(model, kg.models.GenerativeModel)  # True
+    ```
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(
+            seed, name="seed_generator"
+        )
+        self.image_shape = None
+        self.value_range = (-1.0, 1.0)
+
+    # --- Hooks --------------------------------------------------------------
+
+    def unpack_batch(self, data):
+        """Splits one batch from the dataset into `(images, condition)`.
+
+        The default reads `images`, `(images,)` or `(images, labels)` and
+        ignores labels: the condition is `None`. Conditional subclasses
+        return the labels (or any other conditioning input) as `condition`.
+        Works on tensors inside the train step and on numpy data in `fit()`.
+        """
+        images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return images, None
+
+    def check_batch(self, images, condition):
+        """Raises `ValueError` if a (numpy) batch does not suit the model.
+
+        Called by `fit()` on the first batch. The default checks the image
+        shape, dtype and value range; conditional subclasses also check the
+        condition.
+        """
+        validation.check_image_shape(
+            images.shape, self.image_shape, type(self).__name__
+        )
+        validation.check_image_values(
+            images, self.value_range, type(self).__name__
+        )
+
+    # --- Training -----------------------------------------------------------
+
+    def check_traced_shape(self, images):
+        """Checks the static shape of a batch of images inside a train step."""
+        validation.check_image_shape(
+            images.shape, self.image_shape, type(self).__name__
+        )
+
+    def fit(self, *args, **kwargs):
+        """Trains the model; arguments as for `keras.Model.fit`.
+
+        Before training, the first batch is checked (see `check_batch`), and
+        a `TerminateOnNonFinite` callback is added unless one was passed.
+        """
+        arguments = inspect.signature(keras.Model.fit).bind(
+            self, *args, **kwargs
+        ).arguments
+        arguments.pop("self")
+        batch = validation.first_batch(arguments.get("x"), arguments.get("y"))
+        if batch is not None:
+            images, condition = self.unpack_batch(batch)
+            self.check_batch(images, condition)
+        callbacks = list(arguments.get("callbacks") or [])
+        if not any(isinstance(c, TerminateOnNonFinite) for c in callbacks):
+            callbacks.append(TerminateOnNonFinite())
+        arguments["callbacks"] = callbacks
+        return super().fit(**arguments)
+
+    # --- Saving -------------------------------------------------------------
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[SEED_STATE_KEY] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        entries = {key: store[key] for key in store.keys()}
+        seed_state = entries.pop(SEED_STATE_KEY, None)
+        super().load_own_variables(entries)
+        if seed_state is not None:
+            self.seed_generator.state.assign(seed_state)
+
+    #: Constructor arguments that hold networks; `get_config` serializes them
+    #: and `from_config` deserializes them.
+    network_arguments = ()
+
+    def get_config(self):
+        config = super().get_config()
+        config["seed"] = self.seed
+        for name in self.network_arguments:
+            config[name] = keras.saving.serialize_keras_object(getattr(self, name))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for name in cls.network_arguments:
+            if isinstance(config.get(name), dict):
+                config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)

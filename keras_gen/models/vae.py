@@ -1,0 +1,268 @@
+"""VAE: a variational autoencoder trained through Keras' own train step."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen import networks
+from keras_gen.models.generative_model import GenerativeModel
+
+LIKELIHOODS = {
+    # name: range of the data the decoder models
+    "bernoulli": (0.0, 1.0),
+    "gaussian": (-1.0, 1.0),
+}
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class VAE(GenerativeModel):
+    """A variational autoencoder (Kingma & Welling, 2014) with a Gaussian encoder.
+
+    The encoder maps an image to the mean and log-variance of q(z|x); a latent
+    `z = mean + exp(log_var / 2) * eps` (the reparameterisation trick, eps
+    from the model's `seed_generator`) is decoded back. The loss per image is
+
+        reconstruction + beta * KL(q(z|x) || N(0, I))
+
+    summed over pixels and latent dimensions, averaged over the batch, and
+    logged as `loss`, `reconstruction_loss` and `kl_loss`. The VAE computes it
+    in `compute_loss`, so Keras' own train step trains it on every backend.
+
+    Likelihoods of the decoder:
+
+    - `"bernoulli"` (default): data in [0, 1]; the decoder outputs logits and
+      the reconstruction term is the binary cross-entropy.
+    - `"gaussian"`: data in [-1, 1]; the decoder outputs the mean and the
+      reconstruction term is the squared error (a unit-variance Gaussian's
+      negative log-likelihood up to constants, times 2).
+
+    Args:
+        image_shape: `(height, width, channels)`.
+        latent_dim: size of the latent vector.
+        likelihood: `"bernoulli"` or `"gaussian"`.
+        beta: weight of the KL term (1 is the ELBO; >1 a beta-VAE).
+        encoder: optional network from images to `[z_mean, z_log_var]`.
+        decoder: optional network from `z` to the likelihood's parameters
+            (linear outputs of the image's shape).
+        seed: optional int seeding the model's `seed_generator`.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    vae = kg.VAE(image_shape=(28, 28, 1), latent_dim=2)
+    vae.compile()
+    images = np.random.uniform(0, 1, (32, 28, 28, 1)).astype("float32")
+    vae.fit(images, batch_size=16, epochs=1, verbose=0)
+    z = vae.encode(images[:4])                # (4, 2): the posterior means
+    reconstructions = vae.decode(z)           # (4, 28, 28, 1) in [0, 1]
+    samples = vae.generate(4, seed=0)         # (4, 28, 28, 1)
+    ```
+    """
+
+    network_arguments = ("encoder", "decoder")
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=16,
+        likelihood="bernoulli",
+        beta=1.0,
+        encoder=None,
+        decoder=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(seed=seed, **kwargs)
+        if likelihood not in LIKELIHOODS:
+            raise ValueError(
+                f"Unknown likelihood {likelihood!r}; use one of "
+                f"{', '.join(map(repr, LIKELIHOODS))}."
+            )
+        if beta < 0:
+            raise ValueError(f"`beta` must be >= 0; got {beta}.")
+
+        # === Networks ===
+        image_shape = tuple(image_shape)
+        self.encoder = encoder or networks.vae_encoder(image_shape, latent_dim)
+        self.decoder = decoder or networks.vae_decoder(image_shape, latent_dim)
+
+        # === Config ===
+        self.image_shape = image_shape
+        self.latent_dim = int(latent_dim)
+        self.likelihood = likelihood
+        self.beta = float(beta)
+        self.value_range = LIKELIHOODS[likelihood]
+
+        # === Metric trackers (Keras' own tracker logs the total as `loss`) ===
+        self.reconstruction_loss_tracker = keras.metrics.Mean(
+            name="reconstruction_loss"
+        )
+        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
+
+        self.build()
+
+    def build(self, input_shape=None):
+        z_mean, _ = self.encoder(keras.KerasTensor((None,) + self.image_shape))
+        if tuple(z_mean.shape[1:]) != (self.latent_dim,):
+            raise ValueError(
+                f"The encoder's outputs must be [z_mean, z_log_var] of shape "
+                f"(batch, {self.latent_dim}); got z_mean of shape {z_mean.shape}."
+            )
+        output = self.decoder(keras.KerasTensor((None, self.latent_dim)))
+        if tuple(output.shape[1:]) != self.image_shape:
+            raise ValueError(
+                f"The decoder must output images of shape {self.image_shape}; "
+                f"got {tuple(output.shape[1:])}."
+            )
+
+    def compile(self, optimizer=None, **kwargs):
+        """Configures training; `optimizer` defaults to Adam(1e-3).
+
+        Args:
+            optimizer: optimizer instance, name or config.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `steps_per_execution`, `run_eagerly`, ...). The VAE defines
+                its own loss, so `loss` is not accepted.
+        """
+        if "loss" in kwargs:
+            raise TypeError(
+                "VAE.compile() does not take `loss`: the VAE's loss is "
+                "reconstruction + beta * KL; choose the reconstruction term "
+                "with VAE(likelihood=...) and its weight with VAE(beta=...)."
+            )
+        if optimizer is None:
+            optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+        self._compile_kwargs = dict(kwargs)
+        super().compile(optimizer=optimizer, **kwargs)
+        self.optimizer.build(self.trainable_variables)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {
+            "optimizer": keras.optimizers.serialize(self.optimizer),
+            **self._compile_kwargs,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        config["optimizer"] = keras.optimizers.deserialize(config["optimizer"])
+        self.compile(**config)
+
+    # --- Model --------------------------------------------------------------
+
+    def _link(self, decoder_output):
+        if self.likelihood == "bernoulli":
+            return ops.sigmoid(decoder_output)
+        return decoder_output
+
+    def call(self, inputs, training=False):
+        """Encodes, samples and decodes a batch of images.
+
+        Returns:
+            a dict with `reconstruction` (in the data range), `z_mean`,
+            `z_log_var` and `decoder_output` (logits or Gaussian mean).
+        """
+        z_mean, z_log_var = self.encoder(inputs, training=training)
+        epsilon = keras.random.normal(
+            ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator
+        )
+        z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
+        decoder_output = self.decoder(z, training=training)
+        return {
+            "reconstruction": self._link(decoder_output),
+            "z_mean": z_mean,
+            "z_log_var": z_log_var,
+            "decoder_output": decoder_output,
+        }
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        images = ops.cast(x, "float32")
+        output = ops.cast(y_pred["decoder_output"], "float32")
+        z_mean = ops.cast(y_pred["z_mean"], "float32")
+        z_log_var = ops.cast(y_pred["z_log_var"], "float32")
+        pixel_axes = tuple(range(1, len(images.shape)))
+        if self.likelihood == "bernoulli":
+            per_pixel = ops.binary_crossentropy(images, output, from_logits=True)
+        else:
+            per_pixel = ops.square(images - output)
+        reconstruction = ops.mean(ops.sum(per_pixel, axis=pixel_axes))
+        kl = ops.mean(
+            -0.5
+            * ops.sum(
+                1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1
+            )
+        )
+        self.reconstruction_loss_tracker.update_state(reconstruction)
+        self.kl_loss_tracker.update_state(kl)
+        total = reconstruction + self.beta * kl
+        if self.losses:
+            total = total + ops.sum(self.losses)
+        return total
+
+    # --- Inference (numpy in, numpy out) ------------------------------------
+
+    def _batched(self, fn, array, batch_size):
+        array = np.asarray(array, dtype="float32")
+        outputs = [
+            ops.convert_to_numpy(fn(array[start : start + batch_size]))
+            for start in range(0, len(array), batch_size)
+        ]
+        return np.concatenate(outputs) if outputs else array[:0]
+
+    def encode(self, images, sample=False, batch_size=256):
+        """Maps images to latent vectors: the posterior means, or samples.
+
+        Args:
+            images: `(N, H, W, C)` images in the data range.
+            sample: if true, draw `z ~ q(z|x)` instead of returning its mean.
+            batch_size: images per forward pass.
+        """
+        self.check_traced_shape(np.asarray(images))
+
+        def encode_batch(batch):
+            z_mean, z_log_var = self.encoder(batch, training=False)
+            if not sample:
+                return z_mean
+            epsilon = keras.random.normal(ops.shape(z_mean))
+            return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+
+        return self._batched(encode_batch, images, batch_size)
+
+    def decode(self, z, batch_size=256):
+        """Maps latent vectors `(N, latent_dim)` to images in the data range."""
+        z = np.asarray(z, dtype="float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"`z` must have shape (N, {self.latent_dim}); got {z.shape}."
+            )
+        return self._batched(
+            lambda batch: self._link(self.decoder(batch, training=False)), z, batch_size
+        )
+
+    def reconstruct(self, images, batch_size=256):
+        """Decodes the posterior mean of each image: a deterministic reconstruction."""
+        return self.decode(self.encode(images, batch_size=batch_size), batch_size)
+
+    def generate(self, num_images, seed=None, batch_size=256):
+        """Decodes `num_images` draws from the prior N(0, I); numpy in the data range."""
+        z = keras.random.normal((int(num_images), self.latent_dim), seed=seed)
+        return self.decode(ops.convert_to_numpy(z), batch_size)
+
+    # --- Serialization ------------------------------------------------------
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "image_shape": list(self.image_shape),
+                "latent_dim": self.latent_dim,
+                "likelihood": self.likelihood,
+                "beta": self.beta,
+            }
+        )
+        return config

@@ -1,0 +1,325 @@
+"""Builders for the networks of the classic generative models.
+
+Every builder returns a functional `keras.Model`. Every keras_gen model also
+accepts networks of your own.
+
+- `mlp_generator` / `mlp_discriminator`: the fully connected GAN of the
+  classic MNIST scripts (two hidden layers of 256).
+- `dcgan_generator` / `dcgan_discriminator`: the DCGAN architecture
+  (Radford et al., 2016) for any square or rectangular image whose sides are
+  `4 * 2**k` or `7 * 2**k` (28x28, 32x32, 64x64, ...): strided (transposed)
+  convolutions with kernel 4, BatchNorm, ReLU in the generator and
+  LeakyReLU(0.2) in the discriminator, no biases before BatchNorm, weights
+  drawn from N(0, 0.02) and BatchNorm scales from N(1, 0.02).
+- `vae_encoder` / `vae_decoder`: convolutional encoder to a Gaussian's mean
+  and log-variance, and the mirrored decoder.
+"""
+
+import math
+
+import keras
+from keras import layers
+
+
+def _conv_init():
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def _gamma_init():
+    return keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
+
+
+def spatial_plan(image_shape):
+    """Returns `(base_height, base_width, num_doublings)` for an image shape.
+
+    The DCGAN and VAE convolutional stacks start from a small grid of
+    `base_height x base_width` (4 or 7 on each side) and double it
+    `num_doublings` times.
+
+    Raises:
+        ValueError: if a side is not `4 * 2**k` or `7 * 2**k`, or the two
+            sides need different numbers of doublings.
+    """
+    if len(image_shape) != 3:
+        raise ValueError(
+            f"`image_shape` must be (height, width, channels); got {image_shape!r}."
+        )
+    plans = []
+    for side in image_shape[:2]:
+        plan = None
+        for base in (4, 7):
+            doublings = math.log2(side / base) if side >= base else -1
+            if doublings >= 0 and doublings == int(doublings):
+                plan = (base, int(doublings))
+                break
+        if plan is None:
+            raise ValueError(
+                f"Convolutional networks here need image sides of the form "
+                f"4 * 2**k or 7 * 2**k (28, 32, 56, 64, 128, ...); got "
+                f"{image_shape[:2]}. Resize the images, or pass your own networks."
+            )
+        plans.append(plan)
+    if plans[0][1] != plans[1][1]:
+        raise ValueError(
+            f"Height and width of {image_shape[:2]} need different numbers "
+            "of doublings; use sides that share one, e.g. 28x28 or 32x64."
+        )
+    return plans[0][0], plans[1][0], plans[0][1]
+
+
+# --- MLP GAN ----------------------------------------------------------------
+
+
+def mlp_generator(
+    latent_dim=64, image_shape=(28, 28, 1), hidden_units=(256, 256), name="generator"
+):
+    """The classic fully connected generator: noise -> ReLU layers -> tanh image.
+
+    Args:
+        latent_dim: size of the noise vector.
+        image_shape: `(height, width, channels)` of the output images.
+        hidden_units: widths of the hidden layers.
+        name: the model's name.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    generator = kg.networks.mlp_generator(latent_dim=64, image_shape=(28, 28, 1))
+    generator.output_shape  # (None, 28, 28, 1)
+    ```
+    """
+    noise = keras.Input((latent_dim,), name="noise")
+    x = noise
+    for units in hidden_units:
+        x = layers.Dense(units, activation="relu")(x)
+    x = layers.Dense(math.prod(image_shape), activation="tanh")(x)
+    images = layers.Reshape(tuple(image_shape), name="images")(x)
+    return keras.Model(noise, images, name=name)
+
+
+def mlp_discriminator(
+    image_shape=(28, 28, 1), hidden_units=(256, 256), name="discriminator"
+):
+    """The classic fully connected discriminator: image -> LeakyReLU(0.2) layers -> logit.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    discriminator = kg.networks.mlp_discriminator(image_shape=(28, 28, 1))
+    discriminator.output_shape  # (None, 1)
+    ```
+    """
+    images = keras.Input(tuple(image_shape), name="images")
+    x = layers.Flatten()(images)
+    for units in hidden_units:
+        x = layers.Dense(units)(x)
+        x = layers.LeakyReLU(negative_slope=0.2)(x)
+    logits = layers.Dense(1, name="logits")(x)
+    return keras.Model(images, logits, name=name)
+
+
+# --- DCGAN ------------------------------------------------------------------
+
+
+def _filters(base_filters, level):
+    return base_filters * 2**level
+
+
+def dcgan_generator(
+    latent_dim=100,
+    image_shape=(28, 28, 1),
+    base_filters=64,
+    input_dim=None,
+    name="generator",
+):
+    """The DCGAN generator for `image_shape`, from noise to a tanh image.
+
+    The noise is projected to a `base x base` grid (4 or 7 per side) of
+    `base_filters * 2**(k-1)` channels, then each of the `k` stride-2
+    transposed convolutions doubles the grid and halves the channels; the last
+    one outputs the image channels with tanh. For 64x64 this is the paper's
+    4x4x512 -> 8x8x256 -> 16x16x128 -> 32x32x64 -> 64x64xC.
+
+    Args:
+        latent_dim: size of the noise vector.
+        image_shape: `(height, width, channels)` with sides `4*2**k` or `7*2**k`.
+        base_filters: channels of the last hidden layer; others double from it.
+        input_dim: size of the input vector when it is more than the noise
+            (a conditional generator's noise plus one-hot label); defaults to
+            `latent_dim`.
+        name: the model's name.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    generator = kg.networks.dcgan_generator(latent_dim=100, image_shape=(64, 64, 1))
+    generator.output_shape  # (None, 64, 64, 1)
+    ```
+    """
+    base_h, base_w, doublings = spatial_plan(image_shape)
+    if doublings < 1:
+        raise ValueError(
+            f"The DCGAN generator needs images of at least 8x8 or 14x14; got "
+            f"{image_shape[:2]}."
+        )
+    inputs = keras.Input((input_dim or latent_dim,), name="noise")
+    top = _filters(base_filters, doublings - 1)
+    x = layers.Dense(
+        base_h * base_w * top, use_bias=False, kernel_initializer=_conv_init()
+    )(inputs)
+    x = layers.Reshape((base_h, base_w, top))(x)
+    x = layers.BatchNormalization(gamma_initializer=_gamma_init())(x)
+    x = layers.ReLU()(x)
+    for level in reversed(range(doublings - 1)):
+        x = layers.Conv2DTranspose(
+            _filters(base_filters, level),
+            4,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=_conv_init(),
+        )(x)
+        x = layers.BatchNormalization(gamma_initializer=_gamma_init())(x)
+        x = layers.ReLU()(x)
+    x = layers.Conv2DTranspose(
+        image_shape[-1],
+        4,
+        strides=2,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=_conv_init(),
+    )(x)
+    images = layers.Activation("tanh", dtype="float32", name="images")(x)
+    return keras.Model(inputs, images, name=name)
+
+
+def dcgan_discriminator(
+    image_shape=(28, 28, 1), base_filters=64, input_channels=None, name="discriminator"
+):
+    """The DCGAN discriminator for `image_shape`, from an image to one logit.
+
+    Each stride-2 convolution halves the grid and doubles the channels,
+    starting at `base_filters` (no BatchNorm on the first), until the grid is
+    4 or 7 per side; a dense layer then gives the logit (the paper's final
+    4x4 convolution).
+
+    Args:
+        image_shape: `(height, width, channels)` with sides `4*2**k` or `7*2**k`.
+        base_filters: channels of the first convolution.
+        input_channels: channels of the input when it is more than the image
+            (a conditional discriminator's label maps); defaults to the
+            image's.
+        name: the model's name.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    discriminator = kg.networks.dcgan_discriminator(image_shape=(64, 64, 1))
+    discriminator.output_shape  # (None, 1)
+    ```
+    """
+    _, _, doublings = spatial_plan(image_shape)
+    if doublings < 1:
+        raise ValueError(
+            f"The DCGAN discriminator needs images of at least 8x8 or 14x14; "
+            f"got {image_shape[:2]}."
+        )
+    channels = input_channels or image_shape[-1]
+    images = keras.Input(tuple(image_shape[:2]) + (channels,), name="images")
+    x = images
+    for level in range(doublings):
+        x = layers.Conv2D(
+            _filters(base_filters, level),
+            4,
+            strides=2,
+            padding="same",
+            use_bias=level == 0,
+            kernel_initializer=_conv_init(),
+        )(x)
+        if level > 0:
+            x = layers.BatchNormalization(gamma_initializer=_gamma_init())(x)
+        x = layers.LeakyReLU(negative_slope=0.2)(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(
+        1, kernel_initializer=_conv_init(), dtype="float32", name="logits"
+    )(x)
+    return keras.Model(images, logits, name=name)
+
+
+# --- VAE --------------------------------------------------------------------
+
+
+def vae_encoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="encoder"):
+    """Convolutional encoder from an image to `[z_mean, z_log_var]`.
+
+    Args:
+        image_shape: `(height, width, channels)` with sides `4*2**k` or `7*2**k`.
+        latent_dim: size of the latent vector.
+        base_filters: channels of the first stride-2 convolution; they double
+            at each following one.
+        name: the model's name.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    encoder = kg.networks.vae_encoder(image_shape=(28, 28, 1), latent_dim=16)
+    [tuple(shape) for shape in encoder.output_shape]  # [(None, 16), (None, 16)]
+    ```
+    """
+    _, _, doublings = spatial_plan(image_shape)
+    images = keras.Input(tuple(image_shape), name="images")
+    x = images
+    for level in range(min(doublings, 2)):
+        x = layers.Conv2D(
+            _filters(base_filters, level), 3, strides=2, padding="same", activation="relu"
+        )(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(256, activation="relu")(x)
+    z_mean = layers.Dense(latent_dim, dtype="float32", name="z_mean")(x)
+    z_log_var = layers.Dense(
+        latent_dim, kernel_initializer="zeros", dtype="float32", name="z_log_var"
+    )(x)
+    return keras.Model(images, [z_mean, z_log_var], name=name)
+
+
+def vae_decoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="decoder"):
+    """Convolutional decoder from a latent vector to an image's parameters.
+
+    The output is linear: logits of a Bernoulli per pixel, or the mean of a
+    Gaussian; the VAE applies the likelihood's link.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    decoder = kg.networks.vae_decoder(image_shape=(28, 28, 1), latent_dim=16)
+    decoder.output_shape  # (None, 28, 28, 1)
+    ```
+    """
+    base_h, base_w, doublings = spatial_plan(image_shape)
+    ups = min(doublings, 2)
+    grid_h, grid_w = image_shape[0] // 2**ups, image_shape[1] // 2**ups
+    top = _filters(base_filters, ups - 1) if ups else base_filters
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(256, activation="relu")(z)
+    x = layers.Dense(grid_h * grid_w * top, activation="relu")(x)
+    x = layers.Reshape((grid_h, grid_w, top))(x)
+    for level in reversed(range(ups)):
+        x = layers.Conv2DTranspose(
+            _filters(base_filters, level), 3, strides=2, padding="same", activation="relu"
+        )(x)
+    outputs = layers.Conv2D(
+        image_shape[-1], 3, padding="same", dtype="float32", name="decoder_output"
+    )(x)
+    return keras.Model(z, outputs, name=name)

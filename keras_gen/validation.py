@@ -1,0 +1,186 @@
+"""Checks on what users feed the models, with errors that say how to fix it.
+
+Shape checks run on static shapes (also while a train step is being traced);
+value checks run on numpy data, on the first batch `fit()` will see.
+"""
+
+import numpy as np
+
+
+def _normalise_hint(value_range):
+    low, high = value_range
+    if (low, high) == (-1.0, 1.0):
+        return "scale uint8 images with `x / 127.5 - 1`"
+    if (low, high) == (0.0, 1.0):
+        return "scale uint8 images with `x / 255`"
+    return (
+        f"scale uint8 images with `x / 255 * {high - low:g} + {low:g}`"
+    )
+
+
+def check_image_shape(shape, image_shape, model_name):
+    """Raises `ValueError` unless `shape` is a batch of `image_shape` images.
+
+    Dimensions that are unknown (`None`) in `shape` are not checked.
+
+    Args:
+        shape: the batch's shape, `(batch, height, width, channels)`.
+        image_shape: the `(height, width, channels)` the model works on.
+        model_name: named in the error message.
+    """
+    shape = tuple(shape)
+    image_shape = tuple(image_shape)
+    expected = f"(batch, {', '.join(str(d) for d in image_shape)})"
+    if len(shape) != len(image_shape) + 1:
+        hint = ""
+        if len(shape) == len(image_shape) and image_shape[-1] == 1:
+            hint = (
+                " The channel axis is missing: add it with `x[..., None]` "
+                "(numpy) or `tf.expand_dims(x, -1)`."
+            )
+        elif len(shape) == 2:
+            hint = (
+                " Flattened images? Reshape them with "
+                f"`x.reshape((-1, {', '.join(str(d) for d in image_shape)}))`."
+            )
+        raise ValueError(
+            f"{model_name} expects image batches of shape {expected}, but got "
+            f"a batch of rank {len(shape)} with shape {shape}.{hint}"
+        )
+    for got, want in zip(shape[1:], image_shape):
+        if got is not None and want is not None and got != want:
+            hint = ""
+            if shape[1:3] == image_shape[:2]:
+                hint = (
+                    f" The channel count differs: the model was built for "
+                    f"{image_shape[-1]} channel(s) and the data has "
+                    f"{shape[-1]}."
+                )
+            else:
+                hint = (
+                    " Resize the images (e.g. `keras.layers.Resizing`) or "
+                    "build the model for the data's image shape."
+                )
+            raise ValueError(
+                f"{model_name} expects image batches of shape {expected}, but "
+                f"got images of shape {shape[1:]}.{hint}"
+            )
+
+
+def check_image_values(images, value_range, model_name, tolerance=1e-3):
+    """Raises `ValueError` if images are uint8-like or outside `value_range`.
+
+    Args:
+        images: numpy array (or array-like) of images.
+        value_range: `(low, high)` the model's outputs span.
+        model_name: named in the error message.
+        tolerance: how far outside the range values may stray (rounding).
+    """
+    images = np.asarray(images)
+    low, high = value_range
+    hint = _normalise_hint(value_range)
+    if images.dtype == np.uint8:
+        raise ValueError(
+            f"{model_name} works on float images in [{low:g}, {high:g}], but "
+            f"got uint8 images: {hint}."
+        )
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"{model_name} works on float images in [{low:g}, {high:g}], but "
+            f"got images of dtype {images.dtype}: convert them to float32 "
+            f"and {hint}."
+        )
+    if images.size == 0:
+        raise ValueError(f"{model_name} got an empty batch of images.")
+    if not np.all(np.isfinite(images)):
+        raise ValueError(
+            f"{model_name} got images containing NaN or infinite values; "
+            "clean the data before training."
+        )
+    found_low, found_high = float(images.min()), float(images.max())
+    if found_low < low - tolerance or found_high > high + tolerance:
+        raise ValueError(
+            f"{model_name} works on images in [{low:g}, {high:g}] (the range "
+            f"its generator produces), but the data spans "
+            f"[{found_low:g}, {found_high:g}]: {hint}."
+        )
+
+
+def check_labels(labels, num_classes, num_images, model_name):
+    """Raises `ValueError` unless `labels` are integer class ids for the images.
+
+    Args:
+        labels: array-like of shape `(num_images,)` or `(num_images, 1)`.
+        num_classes: labels must lie in `[0, num_classes)`.
+        num_images: how many images the labels belong to.
+        model_name: named in the error message.
+    """
+    if labels is None:
+        raise ValueError(
+            f"{model_name} is conditioned on class labels, but the data has "
+            "none: pass a dataset yielding `(images, labels)` or call "
+            "`fit(images, labels)`."
+        )
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[-1] == num_classes and num_classes > 1:
+        raise ValueError(
+            f"{model_name} expects integer class ids of shape (batch,), but "
+            f"got one-hot labels of shape {labels.shape}: pass "
+            "`labels.argmax(-1)` instead."
+        )
+    if labels.ndim == 2 and labels.shape[-1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise ValueError(
+            f"{model_name} expects integer class ids of shape (batch,), but "
+            f"got labels of shape {labels.shape}."
+        )
+    if labels.shape[0] != num_images:
+        raise ValueError(
+            f"{model_name} got {labels.shape[0]} labels for {num_images} "
+            "images; every image needs exactly one label."
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        if not np.issubdtype(labels.dtype, np.floating) or not np.all(
+            labels == np.round(labels)
+        ):
+            raise ValueError(
+                f"{model_name} expects integer class ids, but got labels of "
+                f"dtype {labels.dtype} that are not whole numbers."
+            )
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"{model_name} was built for {num_classes} classes, so labels "
+            f"must lie in [0, {num_classes}), but got labels in "
+            f"[{labels.min():g}, {labels.max():g}]. Re-map the labels or "
+            "build the model with a larger `num_classes`."
+        )
+
+
+def _is_tf_dataset(x):
+    return type(x).__module__.startswith("tensorflow") and hasattr(
+        x, "element_spec"
+    )
+
+
+def first_batch(x, y=None):
+    """Returns the first batch `fit(x, y)` will train on, as numpy data.
+
+    Reads one element of a `tf.data.Dataset` or `keras.utils.PyDataset`, and
+    returns whole arrays as they are (checking all of them costs little).
+    Returns `None` for inputs that cannot be read without consuming them
+    (Python generators).
+    """
+    import keras
+
+    if x is None:
+        return None
+    if _is_tf_dataset(x):
+        for element in x.take(1):
+            return keras.tree.map_structure(np.asarray, element)
+        raise ValueError("The training dataset is empty: it yields no batch.")
+    if isinstance(x, keras.utils.PyDataset):
+        return x[0]
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return x if y is None else (x, y)
+    return None

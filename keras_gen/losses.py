@@ -93,9 +93,7 @@ class AdversarialLoss:
 
 def _bce(target, logits):
     return ops.mean(
-        ops.binary_crossentropy(
-            ops.full_like(logits, target), logits, from_logits=True
-        )
+        ops.binary_crossentropy(ops.full_like(logits, target), logits, from_logits=True)
     )
 
 
@@ -229,9 +227,7 @@ class WassersteinLoss(AdversarialLoss):
     """
 
     def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
-        return ops.mean(_float32(fake_logits)) - ops.mean(
-            _float32(real_logits)
-        )
+        return ops.mean(_float32(fake_logits)) - ops.mean(_float32(real_logits))
 
     def generator_loss(self, fake_logits):
         return -ops.mean(_float32(fake_logits))

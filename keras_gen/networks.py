@@ -62,7 +62,7 @@ def spatial_plan(image_shape):
     if plans[0][1] != plans[1][1]:
         raise ValueError(
             f"Height and width of {image_shape[:2]} need different numbers "
-            "of doublings; use sides that share one, e.g. 28x28 or 32x64."
+            "of doublings; use sides that share one, e.g. 28x28 or 32x56."
         )
     return plans[0][0], plans[1][0], plans[0][1]
 
@@ -257,7 +257,9 @@ def dcgan_discriminator(
 # --- VAE --------------------------------------------------------------------
 
 
-def vae_encoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="encoder"):
+def vae_encoder(
+    image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="encoder"
+):
     """Convolutional encoder from an image to `[z_mean, z_log_var]`.
 
     Args:
@@ -281,7 +283,11 @@ def vae_encoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="e
     x = images
     for level in range(min(doublings, 2)):
         x = layers.Conv2D(
-            _filters(base_filters, level), 3, strides=2, padding="same", activation="relu"
+            _filters(base_filters, level),
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
         )(x)
     x = layers.Flatten()(x)
     x = layers.Dense(256, activation="relu")(x)
@@ -292,7 +298,9 @@ def vae_encoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="e
     return keras.Model(images, [z_mean, z_log_var], name=name)
 
 
-def vae_decoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="decoder"):
+def vae_decoder(
+    image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="decoder"
+):
     """Convolutional decoder from a latent vector to an image's parameters.
 
     The output is linear: logits of a Bernoulli per pixel, or the mean of a
@@ -317,7 +325,11 @@ def vae_decoder(image_shape=(28, 28, 1), latent_dim=16, base_filters=32, name="d
     x = layers.Reshape((grid_h, grid_w, top))(x)
     for level in reversed(range(ups)):
         x = layers.Conv2DTranspose(
-            _filters(base_filters, level), 3, strides=2, padding="same", activation="relu"
+            _filters(base_filters, level),
+            3,
+            strides=2,
+            padding="same",
+            activation="relu",
         )(x)
     outputs = layers.Conv2D(
         image_shape[-1], 3, padding="same", dtype="float32", name="decoder_output"

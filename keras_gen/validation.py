@@ -13,9 +13,7 @@ def _normalise_hint(value_range):
         return "scale uint8 images with `x / 127.5 - 1`"
     if (low, high) == (0.0, 1.0):
         return "scale uint8 images with `x / 255`"
-    return (
-        f"scale uint8 images with `x / 255 * {high - low:g} + {low:g}`"
-    )
+    return f"scale uint8 images with `x / 255 * {high - low:g} + {low:g}`"
 
 
 def check_image_shape(shape, image_shape, model_name):
@@ -158,8 +156,17 @@ def check_labels(labels, num_classes, num_images, model_name):
 
 
 def _is_tf_dataset(x):
-    return type(x).__module__.startswith("tensorflow") and hasattr(
-        x, "element_spec"
+    return type(x).__module__.startswith("tensorflow") and hasattr(x, "element_spec")
+
+
+def is_batched_dataset(x):
+    """Whether `x` yields ready batches: a tf.data.Dataset, PyDataset or iterator."""
+    import keras
+
+    return (
+        _is_tf_dataset(x)
+        or isinstance(x, keras.utils.PyDataset)
+        or hasattr(x, "__next__")
     )
 
 

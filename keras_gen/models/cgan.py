@@ -56,7 +56,9 @@ class CGAN(GAN):
         **kwargs,
     ):
         if int(num_classes) != num_classes or num_classes < 2:
-            raise ValueError(f"`num_classes` must be an integer >= 2; got {num_classes!r}.")
+            raise ValueError(
+                f"`num_classes` must be an integer >= 2; got {num_classes!r}."
+            )
         self.num_classes = int(num_classes)
         self.base_filters = base_filters
         image_shape = tuple(image_shape)
@@ -119,7 +121,9 @@ class CGAN(GAN):
 
     # --- Inference ----------------------------------------------------------
 
-    def generate(self, num_images=None, seed=None, *, labels=None, noise=None, batch_size=256):
+    def generate(
+        self, num_images=None, seed=None, *, labels=None, noise=None, batch_size=256
+    ):
         """Generates one image per label, as numpy in `value_range`.
 
         Args:
@@ -132,9 +136,13 @@ class CGAN(GAN):
         if labels is None:
             if num_images is None:
                 raise ValueError("Pass `labels` (one per image) or `num_images`.")
-            labels = np.random.default_rng(seed).integers(0, self.num_classes, num_images)
+            labels = np.random.default_rng(seed).integers(
+                0, self.num_classes, num_images
+            )
         labels = np.asarray(labels)
-        validation.check_labels(labels, self.num_classes, len(labels), type(self).__name__)
+        validation.check_labels(
+            labels, self.num_classes, len(labels), type(self).__name__
+        )
         labels = labels.reshape(-1).astype("int32")
         return super().generate(
             num_images, seed, noise=noise, condition=labels, batch_size=batch_size

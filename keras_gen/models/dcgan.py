@@ -53,7 +53,9 @@ class DCGAN(GAN):
         image_shape = tuple(image_shape)
         if generator is None:
             generator = networks.dcgan_generator(
-                latent_dim=latent_dim, image_shape=image_shape, base_filters=base_filters
+                latent_dim=latent_dim,
+                image_shape=image_shape,
+                base_filters=base_filters,
             )
         if discriminator is None:
             discriminator = networks.dcgan_discriminator(

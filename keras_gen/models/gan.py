@@ -375,8 +375,8 @@ class GAN(GenerativeModel):
             )
             d_loss, (real_output, fake_output) = backend.minimize(
                 self.d_optimizer,
-                lambda: self._discriminator_objective(
-                    real_images, fake_images, condition, training=True
+                lambda fakes=fake_images: self._discriminator_objective(
+                    real_images, fakes, condition, training=True
                 ),
                 self.discriminator.trainable_variables,
             )

@@ -45,9 +45,7 @@ class GenerativeModel(keras.Model):
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(
-            seed, name="seed_generator"
-        )
+        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.image_shape = None
         self.value_range = (-1.0, 1.0)
 
@@ -74,9 +72,7 @@ class GenerativeModel(keras.Model):
         validation.check_image_shape(
             images.shape, self.image_shape, type(self).__name__
         )
-        validation.check_image_values(
-            images, self.value_range, type(self).__name__
-        )
+        validation.check_image_values(images, self.value_range, type(self).__name__)
 
     # --- Training -----------------------------------------------------------
 
@@ -92,9 +88,9 @@ class GenerativeModel(keras.Model):
         Before training, the first batch is checked (see `check_batch`), and
         a `TerminateOnNonFinite` callback is added unless one was passed.
         """
-        arguments = inspect.signature(keras.Model.fit).bind(
-            self, *args, **kwargs
-        ).arguments
+        arguments = (
+            inspect.signature(keras.Model.fit).bind(self, *args, **kwargs).arguments
+        )
         arguments.pop("self")
         batch = validation.first_batch(arguments.get("x"), arguments.get("y"))
         if batch is not None:
@@ -104,6 +100,11 @@ class GenerativeModel(keras.Model):
         if not any(isinstance(c, TerminateOnNonFinite) for c in callbacks):
             callbacks.append(TerminateOnNonFinite())
         arguments["callbacks"] = callbacks
+        if "shuffle" not in arguments and validation.is_batched_dataset(
+            arguments.get("x")
+        ):
+            # Keras ignores `shuffle` for datasets but warns about its default.
+            arguments["shuffle"] = False
         return super().fit(**arguments)
 
     # --- Saving -------------------------------------------------------------

@@ -180,7 +180,9 @@ class VAE(GenerativeModel):
             "decoder_output": decoder_output,
         }
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
         images = ops.cast(x, "float32")
         output = ops.cast(y_pred["decoder_output"], "float32")
         z_mean = ops.cast(y_pred["z_mean"], "float32")

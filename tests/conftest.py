@@ -1,0 +1,29 @@
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+IMAGE_SHAPE = (8, 8, 1)
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    """Every test starts from the same global Keras/numpy/TF random state."""
+    keras.utils.set_random_seed(0)
+    yield
+    keras.backend.clear_session()
+
+
+@pytest.fixture
+def images():
+    """32 tiny images in [-1, 1]."""
+    rng = np.random.default_rng(0)
+    return rng.uniform(-1, 1, (32,) + IMAGE_SHAPE).astype("float32")
+
+
+@pytest.fixture
+def labels():
+    return np.random.default_rng(1).integers(0, 3, 32).astype("int32")

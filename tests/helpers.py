@@ -1,0 +1,51 @@
+"""Small networks and assertions shared by the tests."""
+
+import keras
+import numpy as np
+
+import keras_gen as kg
+
+IMAGE_SHAPE = (8, 8, 1)
+LATENT_DIM = 4
+
+
+def tiny_gan(**kwargs):
+    """An MLP GAN on 8x8x1 images, small enough to train in a second."""
+    generator = kg.networks.mlp_generator(
+        latent_dim=LATENT_DIM, image_shape=IMAGE_SHAPE, hidden_units=(16,)
+    )
+    discriminator = kg.networks.mlp_discriminator(
+        image_shape=IMAGE_SHAPE, hidden_units=(16,)
+    )
+    return kg.GAN(generator, discriminator, latent_dim=LATENT_DIM, **kwargs)
+
+
+def tiny_dcgan(**kwargs):
+    return kg.DCGAN(
+        image_shape=IMAGE_SHAPE, latent_dim=LATENT_DIM, base_filters=4, **kwargs
+    )
+
+
+def tiny_cgan(**kwargs):
+    return kg.CGAN(
+        num_classes=3,
+        image_shape=IMAGE_SHAPE,
+        latent_dim=LATENT_DIM,
+        base_filters=4,
+        **kwargs,
+    )
+
+
+def tiny_vae(**kwargs):
+    return kg.VAE(image_shape=IMAGE_SHAPE, latent_dim=2, **kwargs)
+
+
+def assert_all_close(left, right, atol=1e-5):
+    """Asserts two lists of arrays (weights, optimizer variables) are equal to atol."""
+    assert len(left) == len(right)
+    for a, b in zip(left, right):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=atol)
+
+
+def variable_values(variables):
+    return [keras.ops.convert_to_numpy(v) for v in variables]

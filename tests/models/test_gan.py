@@ -1,0 +1,329 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gen as kg
+from tests.helpers import (
+    IMAGE_SHAPE,
+    LATENT_DIM,
+    assert_all_close,
+    tiny_dcgan,
+    tiny_gan,
+    variable_values,
+)
+
+
+def fit(model, images, epochs=1, **kwargs):
+    return model.fit(
+        images, batch_size=8, epochs=epochs, verbose=0, shuffle=False, **kwargs
+    )
+
+
+# --- Training ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "loss, options",
+    [
+        ("non_saturating", {}),
+        ("minimax", {}),
+        ("least_squares", {"label_smoothing": 0.1}),
+        ("hinge", {}),
+        ("wasserstein", {"gradient_penalty": 10.0, "d_steps": 2}),
+        ("non_saturating", {"gradient_penalty": 1.0, "label_smoothing": 0.1}),
+    ],
+)
+def test_every_loss_variant_trains(images, loss, options):
+    gan = tiny_gan()
+    gan.compile(loss=loss, **options)
+    before = variable_values(gan.generator.trainable_variables)
+    history = fit(gan, images, epochs=2)
+    expected = {"d_loss", "g_loss"}
+    if loss in ("non_saturating", "minimax"):
+        expected |= {"real_score", "fake_score"}
+    assert set(history.history) == expected
+    assert set(history.history) == {m.name for m in gan.metrics}
+    for values in history.history.values():
+        assert len(values) == 2 and np.all(np.isfinite(values))
+    after = variable_values(gan.generator.trainable_variables)
+    assert any(not np.allclose(a, b) for a, b in zip(before, after))
+
+
+def test_logged_values_are_epoch_means_of_the_steps(images):
+    gan = tiny_gan()
+    gan.compile()
+    seen = []
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append(logs["d_loss"])
+    )
+    history = fit(gan, images, callbacks=[record])
+    # Logs after batch k are the running mean of batches 1..k.
+    per_step = [seen[0]] + [
+        (k + 1) * seen[k] - k * seen[k - 1] for k in range(1, len(seen))
+    ]
+    assert history.history["d_loss"][0] == pytest.approx(np.mean(per_step), rel=1e-4)
+
+
+def test_d_steps_updates_the_discriminator_more_often(images):
+    gan = tiny_gan()
+    gan.compile(d_steps=3)
+    fit(gan, images)
+    steps = len(images) // 8
+    assert int(gan.d_optimizer.iterations) == 3 * steps
+    assert int(gan.g_optimizer.iterations) == steps
+
+
+def test_each_optimizer_updates_only_its_own_network(images):
+    gan = tiny_gan()
+    gan.compile(
+        d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.1)
+    )
+    d_before = variable_values(gan.discriminator.variables)
+    g_before = variable_values(gan.generator.trainable_variables)
+    fit(gan, images)
+    assert_all_close(variable_values(gan.discriminator.variables), d_before, atol=0)
+    g_after = variable_values(gan.generator.trainable_variables)
+    assert all(not np.allclose(a, b) for a, b in zip(g_before, g_after))
+
+
+def test_compile_leaves_no_unused_optimizer():
+    gan = tiny_gan()
+    gan.compile()
+    assert gan.optimizer is None
+    assert gan.d_optimizer.built and gan.g_optimizer.built
+    # Built on their own networks' variables only.
+    assert gan.d_optimizer._trainable_variables == gan.discriminator.trainable_variables
+    assert gan.g_optimizer._trainable_variables == gan.generator.trainable_variables
+
+
+def test_default_optimizers_are_the_dcgan_papers():
+    gan = tiny_dcgan()
+    gan.compile()
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert optimizer.beta_1 == 0.5
+    assert isinstance(gan.adversarial_loss, kg.losses.NonSaturatingLoss)
+
+
+def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):
+    # D(x) = w . x with ||w|| = 1 has gradient norm exactly 1 everywhere.
+    weights = np.random.default_rng(0).normal(size=(int(np.prod(IMAGE_SHAPE)), 1))
+    discriminator = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, use_bias=False),
+        ]
+    )
+    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
+    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+    for scale, expected in [(1.0, 0.0), (3.0, 4.0)]:  # (||w|| - 1)^2
+        discriminator.layers[-1].kernel.assign(
+            scale * weights / np.linalg.norm(weights)
+        )
+        penalty = gan._penalty(images, -images, condition=None)
+        assert float(penalty) == pytest.approx(expected, abs=1e-4)
+
+
+def test_seed_makes_training_reproducible(images):
+    results = []
+    for _ in range(2):
+        keras.utils.set_random_seed(1)
+        gan = tiny_gan(seed=7)
+        gan.compile()
+        fit(gan, images)
+        results.append(gan.get_weights())
+    assert_all_close(results[0], results[1], atol=0)
+
+
+# --- Generation -------------------------------------------------------------
+
+
+def test_generate_returns_numpy_images_in_range(images):
+    gan = tiny_gan()
+    gan.compile()
+    fit(gan, images)
+    samples = gan.generate(5, seed=0)
+    assert isinstance(samples, np.ndarray)
+    assert samples.shape == (5,) + IMAGE_SHAPE and samples.dtype == np.float32
+    assert samples.min() >= -1 and samples.max() <= 1
+    np.testing.assert_array_equal(samples, gan.generate(5, seed=0))
+    assert not np.allclose(samples, gan.generate(5, seed=1))
+    assert gan.generate(0).shape == (0,) + IMAGE_SHAPE
+
+
+def test_generate_does_not_advance_the_training_seed():
+    gan = tiny_gan()
+    state = np.asarray(gan.seed_generator.state)
+    gan.generate(4)
+    np.testing.assert_array_equal(state, np.asarray(gan.seed_generator.state))
+
+
+def test_generate_rejects_bad_requests():
+    gan = tiny_gan()
+    with pytest.raises(ValueError, match="num_images"):
+        gan.generate(-1)
+    with pytest.raises(ValueError, match=r"\(num_images, 4\)"):
+        gan.generate(noise=np.zeros((3, 5), "float32"))
+
+
+def test_ema_weights_follow_the_generator_and_drive_generate(images):
+    gan = tiny_gan(ema=0.9)
+    gan.compile()
+    fit(gan, images, epochs=3)
+    live = variable_values(gan.generator.trainable_variables)
+    average = variable_values(gan._ema_weights)
+    assert any(not np.allclose(a, b) for a, b in zip(live, average))
+    noise = np.random.default_rng(0).normal(size=(4, LATENT_DIM)).astype("float32")
+    from_live = np.asarray(gan.generator(noise, training=False))
+    generated = gan.generate(noise=noise)
+    assert not np.allclose(generated, from_live)
+    for variable, value in zip(gan.generator.trainable_variables, average):
+        variable.assign(value)
+    np.testing.assert_allclose(
+        generated, np.asarray(gan.generator(noise, training=False)), atol=1e-6
+    )
+
+
+def test_ema_must_be_a_decay():
+    with pytest.raises(ValueError, match=r"\(0, 1\)"):
+        tiny_gan(ema=1.5)
+
+
+# --- Compile options --------------------------------------------------------
+
+
+def test_label_smoothing_is_refused_where_meaningless():
+    gan = tiny_gan()
+    with pytest.raises(ValueError, match="no meaning"):
+        gan.compile(loss="hinge", label_smoothing=0.1)
+
+
+def test_shared_optimizer_is_refused():
+    optimizer = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="same object"):
+        tiny_gan().compile(d_optimizer=optimizer, g_optimizer=optimizer)
+
+
+def test_single_optimizer_argument_is_refused():
+    with pytest.raises(TypeError, match="d_optimizer"):
+        tiny_gan().compile(optimizer="adam")
+
+
+def test_wasserstein_without_penalty_warns():
+    with pytest.warns(UserWarning, match="gradient_penalty"):
+        tiny_gan().compile(loss="wasserstein")
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"d_steps": 0}, "d_steps"),
+        ({"label_smoothing": 1.0}, "label_smoothing"),
+        ({"gradient_penalty": -1}, "gradient_penalty"),
+        ({"loss": "nonsaturating"}, "non_saturating"),
+    ],
+)
+def test_bad_compile_options(options, message):
+    with pytest.raises(ValueError, match=message):
+        tiny_gan().compile(**options)
+
+
+# --- Data -------------------------------------------------------------------
+
+
+def test_trains_on_a_labelled_dataset_ignoring_labels(images, labels):
+    gan = tiny_gan()
+    gan.compile()
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(8)
+    with warnings_as_errors():
+        history = gan.fit(dataset, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_trains_from_a_python_generator(images):
+    gan = tiny_gan()
+    gan.compile()
+
+    def batches():
+        while True:
+            yield (images[:8],)  # Keras wants tuples from generators
+
+    with warnings_as_errors():
+        history = gan.fit(batches(), steps_per_epoch=2, epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][0])
+
+
+def test_evaluate_reports_both_losses(images):
+    gan = tiny_gan()
+    gan.compile()
+    results = gan.evaluate(images, batch_size=8, verbose=0, return_dict=True)
+    assert set(results) == {"d_loss", "g_loss", "real_score", "fake_score"}
+    assert all(np.isfinite(v) for v in results.values())
+
+
+class warnings_as_errors:
+    """Fails on the `shuffle` warning Keras gives for datasets by default."""
+
+    def __enter__(self):
+        import warnings
+
+        self._context = warnings.catch_warnings()
+        self._context.__enter__()
+        warnings.filterwarnings("error", message=".*shuffle.*")
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (lambda x: (x * 127.5 + 127.5).astype("uint8"), r"uint8.*x / 127\.5 - 1"),
+        (lambda x: x * 127.5 + 127.5, r"\[-1, 1\].*spans"),
+        (lambda x: x[..., 0], "channel axis is missing"),
+        (lambda x: np.repeat(x, 3, axis=-1), "1 channel"),
+        (lambda x: np.pad(x, ((0, 0), (0, 2), (0, 2), (0, 0))), r"\(batch, 8, 8, 1\)"),
+    ],
+)
+def test_bad_images_are_refused_before_training(images, bad, message):
+    gan = tiny_gan()
+    gan.compile()
+    with pytest.raises(ValueError, match=message):
+        fit(gan, bad(images))
+    dataset = tf.data.Dataset.from_tensor_slices(bad(images)).batch(8)
+    with pytest.raises(ValueError, match=message):
+        gan.fit(dataset, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 0
+
+
+def test_wrong_shape_from_a_generator_fails_while_tracing(images):
+    gan = tiny_gan()
+    gan.compile()
+
+    def batches():
+        while True:
+            yield (images[:8, :4],)
+
+    with pytest.raises(ValueError, match=r"\(batch, 8, 8, 1\)"):
+        gan.fit(batches(), steps_per_epoch=1, verbose=0)
+
+
+def test_non_finite_loss_stops_training_naming_the_loss(images):
+    discriminator = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1),
+            keras.layers.Lambda(lambda t: keras.ops.log(t * 0.0 - 1.0)),  # NaN
+        ]
+    )
+    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
+    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+    gan.compile()
+    with pytest.raises(
+        kg.callbacks.NonFiniteLossError, match="`d_loss`.*epoch 1, batch 1"
+    ):
+        fit(gan, images)

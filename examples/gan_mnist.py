@@ -1,0 +1,47 @@
+"""The classic fully connected GAN on MNIST: `python examples/gan_mnist.py --out runs/gan`.
+
+The recipe of the classic PyTorch script: latent 64, two hidden layers of 256
+(ReLU in G, LeakyReLU 0.2 in D), tanh output, Adam 2e-4 for both networks,
+binary cross-entropy with the non-saturating generator loss, batch 100.
+"""
+
+import example_utils
+import keras
+
+import keras_gen as kg
+
+LATENT_DIM = 64
+
+
+def main(argv=None):
+    parser = example_utils.make_parser(
+        __doc__, epochs=50, batch_size=100, out="runs/gan"
+    )
+    args = parser.parse_args(argv)
+
+    images, _ = example_utils.load_mnist(args.data, limit=args.limit)
+    gan = kg.GAN(
+        generator=kg.networks.mlp_generator(LATENT_DIM, (28, 28, 1), (256, 256)),
+        discriminator=kg.networks.mlp_discriminator((28, 28, 1), (256, 256)),
+        latent_dim=LATENT_DIM,
+        seed=0,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4),
+        g_optimizer=keras.optimizers.Adam(2e-4),
+        loss="non_saturating",
+    )
+    fixed_noise = keras.random.normal((64, LATENT_DIM), seed=1234)
+    grid = example_utils.GridEachEpoch(
+        lambda: gan.generate(noise=fixed_noise), args.out
+    )
+    gan.fit(
+        example_utils.make_dataset(images, batch_size=args.batch_size),
+        epochs=args.epochs,
+        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
+    )
+    gan.save(args.out / "gan.keras")
+
+
+if __name__ == "__main__":
+    main()

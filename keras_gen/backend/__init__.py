@@ -19,19 +19,28 @@ the way Keras chooses its own trainer.
 import keras
 
 BACKEND = keras.backend.backend()
+ADVERSARIAL_BACKENDS = ("tensorflow",)
+
+
+def require_adversarial_training():
+    """Raises `NotImplementedError` if GANs cannot train on the active backend."""
+    if BACKEND not in ADVERSARIAL_BACKENDS:
+        raise NotImplementedError(
+            f"keras_gen's GANs train on TensorFlow; the {BACKEND!r} Keras "
+            "backend is not supported for training yet. Set "
+            "KERAS_BACKEND=tensorflow before importing keras. Building, "
+            "loading and generate() work on every backend, and so does the "
+            "VAE's training."
+        )
+
 
 if BACKEND == "tensorflow":
     from keras_gen.backend.tensorflow import input_gradient, minimize
 else:
 
-    def _unsupported(*args, **kwargs):
-        raise NotImplementedError(
-            f"keras_gen's adversarial train step does not support the "
-            f"{BACKEND!r} Keras backend yet; it runs on TensorFlow. Set "
-            "KERAS_BACKEND=tensorflow before importing keras. (VAE trains on "
-            "every backend.)"
-        )
+    def minimize(*args, **kwargs):
+        require_adversarial_training()
 
-    minimize = input_gradient = _unsupported
+    input_gradient = minimize
 
-__all__ = ["BACKEND", "input_gradient", "minimize"]
+__all__ = ["BACKEND", "input_gradient", "minimize", "require_adversarial_training"]

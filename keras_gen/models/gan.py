@@ -364,6 +364,14 @@ class GAN(GenerativeModel):
         )
         return self.generator_loss(fake_output, condition), fake_output
 
+    def fit(self, *args, **kwargs):
+        backend.require_adversarial_training()
+        return super().fit(*args, **kwargs)
+
+    def evaluate(self, *args, **kwargs):
+        backend.require_adversarial_training()
+        return super().evaluate(*args, **kwargs)
+
     def train_step(self, data):
         real_images, condition = self.unpack_batch(data)
         self.check_traced_shape(real_images)

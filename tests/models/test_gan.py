@@ -327,3 +327,16 @@ def test_non_finite_loss_stops_training_naming_the_loss(images):
         kg.callbacks.NonFiniteLossError, match="`d_loss`.*epoch 1, batch 1"
     ):
         fit(gan, images)
+
+
+def test_unsupported_backend_is_refused_before_training(images, monkeypatch):
+    from keras_gen import backend
+
+    gan = tiny_gan()
+    gan.compile()
+    monkeypatch.setattr(backend, "BACKEND", "jax")
+    with pytest.raises(NotImplementedError, match="KERAS_BACKEND=tensorflow"):
+        fit(gan, images)
+    with pytest.raises(NotImplementedError, match="'jax'"):
+        gan.evaluate(images, verbose=0)
+    assert gan.generate(2, seed=0).shape == (2,) + IMAGE_SHAPE

@@ -374,7 +374,7 @@ class GAN(GenerativeModel):
 
     def train_step(self, data):
         real_images, condition = self.unpack_batch(data)
-        self.check_traced_shape(real_images)
+        self.check_image_shape(real_images)
         batch_size = ops.shape(real_images)[0]
 
         for _ in range(self.d_steps):
@@ -400,16 +400,13 @@ class GAN(GenerativeModel):
     def test_step(self, data):
         """Computes both losses on a batch without updating anything."""
         real_images, condition = self.unpack_batch(data)
-        self.check_traced_shape(real_images)
+        self.check_image_shape(real_images)
         batch_size = ops.shape(real_images)[0]
         fake_images = self._generate_fakes(batch_size, condition, training=False)
         d_loss, (real_output, fake_output) = self._discriminator_objective(
             real_images, fake_images, condition, training=False
         )
-        fake_output_g = self.discriminator(
-            self.discriminator_inputs(fake_images, condition), training=False
-        )
-        g_loss = self.generator_loss(fake_output_g, condition)
+        g_loss = self.generator_loss(fake_output, condition)
         return self._update_metrics(d_loss, g_loss, real_output, fake_output)
 
     def _update_metrics(self, d_loss, g_loss, real_output, fake_output):

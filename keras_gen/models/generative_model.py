@@ -69,15 +69,17 @@ class GenerativeModel(keras.Model):
         shape, dtype and value range; conditional subclasses also check the
         condition.
         """
-        validation.check_image_shape(
-            images.shape, self.image_shape, type(self).__name__
-        )
+        self.check_image_shape(images)
         validation.check_image_values(images, self.value_range, type(self).__name__)
 
     # --- Training -----------------------------------------------------------
 
-    def check_traced_shape(self, images):
-        """Checks the static shape of a batch of images inside a train step."""
+    def check_image_shape(self, images):
+        """Raises `ValueError` unless `images` (numpy or a traced tensor) fit the model.
+
+        Only static dimensions are checked, so it also runs while a train step
+        is traced.
+        """
         validation.check_image_shape(
             images.shape, self.image_shape, type(self).__name__
         )

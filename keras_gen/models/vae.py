@@ -224,7 +224,7 @@ class VAE(GenerativeModel):
             sample: if true, draw `z ~ q(z|x)` instead of returning its mean.
             batch_size: images per forward pass.
         """
-        self.check_traced_shape(np.asarray(images))
+        self.check_image_shape(np.asarray(images))
 
         def encode_batch(batch):
             z_mean, z_log_var = self.encoder(batch, training=False)

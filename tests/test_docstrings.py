@@ -1,0 +1,48 @@
+"""Every public class and builder has a docstring example, and the example runs."""
+
+import inspect
+import re
+
+import pytest
+
+import keras_gen as kg
+
+PUBLIC = {
+    **{f"kg.{name}": getattr(kg, name) for name in ("GAN", "DCGAN", "CGAN", "VAE")},
+    "kg.models.GenerativeModel": kg.models.GenerativeModel,
+    **{
+        f"kg.losses.{name}": getattr(kg.losses, name)
+        for name in (
+            "AdversarialLoss",
+            "NonSaturatingLoss",
+            "MinimaxLoss",
+            "LeastSquaresLoss",
+            "HingeLoss",
+            "WassersteinLoss",
+        )
+    },
+    "kg.callbacks.TerminateOnNonFinite": kg.callbacks.TerminateOnNonFinite,
+    **{
+        f"kg.networks.{name}": getattr(kg.networks, name)
+        for name in (
+            "mlp_generator",
+            "mlp_discriminator",
+            "dcgan_generator",
+            "dcgan_discriminator",
+            "vae_encoder",
+            "vae_decoder",
+        )
+    },
+}
+
+
+def examples(obj):
+    return re.findall(r"```python\n(.*?)```", inspect.getdoc(obj) or "", re.S)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_docstring_example_runs(name):
+    blocks = examples(PUBLIC[name])
+    assert blocks, f"{name} has no ```python example in its docstring"
+    for block in blocks:
+        exec(compile(block, f"<docstring of {name}>", "exec"), {})

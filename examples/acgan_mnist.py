@@ -97,18 +97,20 @@ class ACGAN(kg.CGAN):
 
 def main(argv=None):
     import numpy as np
-    from example_utils import load_mnist, make_dataset, make_parser, save_grid
+    from example_utils import make_parser, save_grid
 
     parser = make_parser(__doc__, epochs=5, batch_size=64, out="runs/acgan")
     parser.add_argument("--base-filters", type=int, default=32)
     args = parser.parse_args(argv)
 
-    images, labels = load_mnist(args.data, limit=args.limit)
+    dataset = kg.datasets.mnist(
+        batch_size=args.batch_size, labels=True, data_dir=args.data, seed=0
+    )
     acgan = ACGAN(
         num_classes=10, latent_dim=100, base_filters=args.base_filters, seed=0
     )
     acgan.compile()
-    acgan.fit(make_dataset(images, labels, args.batch_size), epochs=args.epochs)
+    acgan.fit(dataset, epochs=args.epochs)
     args.out.mkdir(parents=True, exist_ok=True)
     rows = np.repeat(np.arange(10), 10)  # one row per class
     save_grid(

@@ -18,7 +18,6 @@ def main(argv=None):
     parser.add_argument("--base-filters", type=int, default=64)
     args = parser.parse_args(argv)
 
-    images, labels = example_utils.load_mnist(args.data, limit=args.limit)
     cgan = kg.CGAN(
         num_classes=10,
         image_shape=(28, 28, 1),
@@ -34,7 +33,9 @@ def main(argv=None):
         lambda: cgan.generate(labels=rows, noise=fixed_noise), args.out, columns=10
     )
     cgan.fit(
-        example_utils.make_dataset(images, labels, batch_size=args.batch_size),
+        kg.datasets.mnist(
+            batch_size=args.batch_size, labels=True, data_dir=args.data, seed=0
+        ),
         epochs=args.epochs,
         callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
     )

@@ -21,8 +21,7 @@ def main(argv=None):
     parser.add_argument("--base-filters", type=int, default=64)
     args = parser.parse_args(argv)
 
-    images, _ = example_utils.load_mnist(args.data, limit=args.limit)
-    dataset = example_utils.make_dataset(images, batch_size=args.batch_size)
+    dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0)
 
     dcgan = kg.DCGAN(
         image_shape=(28, 28, 1),

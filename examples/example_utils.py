@@ -1,8 +1,9 @@
-"""Shared by the examples: MNIST from a Keras-layout `mnist.npz`, and sample grids.
+"""Shared by the examples: their common arguments, and sample grids.
 
-The examples read `--data PATH` (a `mnist.npz` with `x_train`, `y_train`); by
-default the copy at `../shared/datasets/mnist/mnist.npz` beside the repository,
-or else Keras' own MNIST (downloaded once to `~/.keras/datasets/`).
+`--data` is handed to `kg.datasets.mnist(data_dir=...)`: a folder or an
+`mnist.npz`. By default the examples use the copy in `../shared/datasets/mnist/`
+beside the repository when there is one, and otherwise `kg.datasets.mnist`'s own
+sources (tensorflow-datasets, or the sample shipped with keras_gen when offline).
 """
 
 import argparse
@@ -10,72 +11,29 @@ import pathlib
 
 import matplotlib
 import numpy as np
-import tensorflow as tf
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-SHARED_COPY = (
-    pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mnist/mnist.npz"
-)
+SHARED_COPY = pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mnist"
 
 
 def make_parser(description, epochs, batch_size, out):
-    """The arguments every example takes: --data, --epochs, --batch-size, --limit, --out."""
+    """The arguments every example takes: --data, --epochs, --batch-size, --out."""
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--data",
         type=pathlib.Path,
-        default=None,
-        help="path to a Keras-layout mnist.npz (default: ../shared/datasets/mnist/"
-        "mnist.npz if present, else keras.datasets.mnist)",
+        default=SHARED_COPY if SHARED_COPY.is_dir() else None,
+        help="folder or mnist.npz with MNIST (default: %(default)s, else "
+        "kg.datasets.mnist's own sources)",
     )
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch-size", type=int, default=batch_size)
-    parser.add_argument(
-        "--limit", type=int, default=None, help="use the first N images"
-    )
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path(out))
     return parser
-
-
-def load_mnist(path, value_range=(-1.0, 1.0), size=None, limit=None):
-    """Returns MNIST training images `(N, H, W, 1)` float32 in `value_range`, and labels."""
-    if path is None:
-        if SHARED_COPY.is_file():
-            path = SHARED_COPY
-        else:
-            import keras
-
-            path = keras.utils.get_file(
-                "mnist.npz",
-                "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
-            )
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise SystemExit(
-            f"No MNIST file at {path}: pass --data PATH to a Keras-layout mnist.npz."
-        )
-    with np.load(path) as data:
-        images, labels = data["x_train"][:limit], data["y_train"][:limit]
-    low, high = value_range
-    images = images[..., None].astype("float32") / 255.0 * (high - low) + low
-    if size is not None and size != images.shape[1]:
-        images = tf.image.resize(images, (size, size)).numpy().clip(low, high)
-    return images, labels.astype("int32")
-
-
-def make_dataset(images, labels=None, batch_size=128, seed=0):
-    """A shuffled, batched tf.data pipeline that drops the last partial batch."""
-    data = images if labels is None else (images, labels)
-    return (
-        tf.data.Dataset.from_tensor_slices(data)
-        .shuffle(len(images), seed=seed)
-        .batch(batch_size, drop_remainder=True)
-        .prefetch(tf.data.AUTOTUNE)
-    )
 
 
 def save_grid(images, path, value_range=(-1.0, 1.0), columns=None):

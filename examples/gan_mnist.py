@@ -19,7 +19,6 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    images, _ = example_utils.load_mnist(args.data, limit=args.limit)
     gan = kg.GAN(
         generator=kg.networks.mlp_generator(LATENT_DIM, (28, 28, 1), (256, 256)),
         discriminator=kg.networks.mlp_discriminator((28, 28, 1), (256, 256)),
@@ -36,7 +35,7 @@ def main(argv=None):
         lambda: gan.generate(noise=fixed_noise), args.out
     )
     gan.fit(
-        example_utils.make_dataset(images, batch_size=args.batch_size),
+        kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0),
         epochs=args.epochs,
         callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
     )

@@ -19,13 +19,13 @@ def main(argv=None):
     parser.add_argument("--latent-dim", type=int, default=16)
     args = parser.parse_args(argv)
 
-    images, _ = example_utils.load_mnist(
-        args.data, value_range=(0, 1), limit=args.limit
+    dataset = kg.datasets.mnist(
+        batch_size=args.batch_size, value_range=(0, 1), data_dir=args.data, seed=0
     )
     vae = kg.VAE(image_shape=(28, 28, 1), latent_dim=args.latent_dim, seed=0)
     vae.compile()
 
-    originals = images[:10]
+    originals = next(iter(dataset)).numpy()[:10]
     fixed_z = keras.random.normal((50, args.latent_dim), seed=1234)
 
     def sample():
@@ -35,7 +35,7 @@ def main(argv=None):
 
     grid = example_utils.GridEachEpoch(sample, args.out, value_range=(0, 1), columns=10)
     vae.fit(
-        example_utils.make_dataset(images, batch_size=args.batch_size),
+        dataset,
         epochs=args.epochs,
         callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
     )

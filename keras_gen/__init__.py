@@ -11,7 +11,7 @@ dcgan.compile()
 ```
 """
 
-from keras_gen import callbacks, losses, models, networks, validation
+from keras_gen import callbacks, datasets, losses, models, networks, validation
 from keras_gen.models import CGAN, DCGAN, GAN, VAE, GenerativeModel
 
 __version__ = "0.1.0"
@@ -23,6 +23,7 @@ __all__ = [
     "VAE",
     "GenerativeModel",
     "callbacks",
+    "datasets",
     "losses",
     "models",
     "networks",

@@ -22,6 +22,12 @@ PUBLIC = {
         )
     },
     "kg.callbacks.TerminateOnNonFinite": kg.callbacks.TerminateOnNonFinite,
+    # kg.datasets.mnist is left out: its example may download on a machine with
+    # network, and tests never download.
+    **{
+        f"kg.datasets.{name}": getattr(kg.datasets, name)
+        for name in ("read_idx", "from_numpy", "from_directory", "load")
+    },
     **{
         f"kg.networks.{name}": getattr(kg.networks, name)
         for name in (

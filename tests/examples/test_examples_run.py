@@ -50,10 +50,7 @@ def test_example_trains_writes_grids_and_saves(
     name, extra, saved, fake_mnist, tmp_path
 ):
     out = tmp_path / "run"
-    run_example(
-        name,
-        ["--data", fake_mnist, "--epochs", 1, "--limit", 256, "--out", out, *extra],
-    )
+    run_example(name, ["--data", fake_mnist, "--epochs", 1, "--out", out, *extra])
     assert list(out.glob("*.png")), "no sample grid written"
     model = keras.models.load_model(out / saved)
     assert model.compiled

@@ -1,0 +1,57 @@
+"""The tf.data pipeline every keras_gen dataset goes through."""
+
+import tensorflow as tf
+
+DEFAULT_SHUFFLE_BUFFER = 10_000
+
+
+def scale(images, input_range, value_range):
+    """Maps images from `input_range` to `value_range` as float32 (tf ops)."""
+    in_low, in_high = input_range
+    low, high = value_range
+    images = tf.cast(images, tf.float32)
+    return (images - in_low) * ((high - low) / (in_high - in_low)) + low
+
+
+def finish(
+    dataset,
+    batch_size,
+    input_range,
+    value_range,
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+    cache=True,
+    shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
+):
+    """Caches, shuffles, batches, scales and prefetches a dataset of examples.
+
+    Examples are `image` or `(image, label)`; images are kept in their stored
+    dtype (uint8 for most data) until after batching, so the cache stays small
+    and scaling runs once per batch.
+
+    Args:
+        dataset: unbatched `tf.data.Dataset`.
+        batch_size: images per batch.
+        input_range: `(low, high)` of the stored pixel values, e.g. `(0, 255)`.
+        value_range: `(low, high)` the images are scaled to.
+        shuffle: shuffle the examples each epoch.
+        seed: shuffle seed, for a reproducible order.
+        drop_remainder: drop the last partial batch (GANs want equal batches).
+        cache: keep the examples in memory after the first epoch.
+        shuffle_buffer: examples held by the shuffle buffer.
+    """
+    if cache:
+        dataset = dataset.cache()
+    if shuffle:
+        dataset = dataset.shuffle(
+            shuffle_buffer, seed=seed, reshuffle_each_iteration=True
+        )
+    dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
+
+    def scale_batch(*example):
+        images = scale(example[0], input_range, value_range)
+        return images if len(example) == 1 else (images, example[1])
+
+    dataset = dataset.map(scale_batch, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)

@@ -1,12 +1,10 @@
 """Conditional GAN on MNIST: `python examples/cgan_mnist.py --epochs 20 --out runs/cgan`.
 
-`kg.CGAN` draws the digit you ask for. The grid written after each epoch has
-one row per class, 0 to 9.
+`kg.CGAN` draws the digit you ask for. The grid written to `samples/` after
+each epoch has one row per class, 0 to 9.
 """
 
 import example_utils
-import keras
-import numpy as np
 
 import keras_gen as kg
 
@@ -26,20 +24,22 @@ def main(argv=None):
         seed=0,
     )
     cgan.compile(label_smoothing=0.1)
-
-    rows = np.repeat(np.arange(10), 10)
-    fixed_noise = keras.random.normal((100, 100), seed=1234)
-    grid = example_utils.GridEachEpoch(
-        lambda: cgan.generate(labels=rows, noise=fixed_noise), args.out, columns=10
-    )
-    cgan.fit(
+    history = cgan.fit(
         kg.datasets.mnist(
             batch_size=args.batch_size, labels=True, data_dir=args.data, seed=0
         ),
         epochs=args.epochs,
-        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
+        callbacks=[
+            kg.callbacks.ImageGrid(args.out / "samples", num_images=100),
+            kg.callbacks.Checkpoint(args.out / "checkpoints", every=5),
+        ],
     )
+    kg.plot_history(history, args.out / "history.png")
     cgan.save(args.out / "cgan.keras")
+    digits = cgan.generate(labels=[3, 1, 4, 1, 5, 9, 2, 6], seed=0)
+    kg.visualization.save_image(
+        kg.visualization.image_grid(digits, columns=8), args.out / "31415926.png"
+    )
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """DCGAN on MNIST at 28x28: `python examples/dcgan_mnist.py --epochs 20 --out runs/dcgan`.
 
 `kg.DCGAN` with the paper's settings (Adam 2e-4, beta_1 0.5, non-saturating
-loss) and one-sided label smoothing 0.1 (real label 0.9). A grid of 64 samples
-from fixed noise is written after every epoch; the model is saved at the end.
+loss) and one-sided label smoothing 0.1 (real label 0.9). In the run folder:
+`samples/` gets a grid of 64 samples from fixed noise per epoch (and a GIF),
+`checkpoints/` the full training state every 5 epochs, so running the same
+command again resumes; `history.png` the loss curves and `dcgan.keras` the
+model.
 """
 
 import time
 
 import example_utils
-import keras
 
 import keras_gen as kg
 
@@ -22,7 +24,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0)
-
     dcgan = kg.DCGAN(
         image_shape=(28, 28, 1),
         latent_dim=args.latent_dim,
@@ -31,19 +32,19 @@ def main(argv=None):
     )
     dcgan.compile(label_smoothing=0.1)
 
-    fixed_noise = keras.random.normal((64, args.latent_dim), seed=1234)
-    grid = example_utils.GridEachEpoch(
-        lambda: dcgan.generate(noise=fixed_noise), args.out
-    )
     start = time.time()
-    dcgan.fit(
+    history = dcgan.fit(
         dataset,
         epochs=args.epochs,
-        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
+        callbacks=[
+            kg.callbacks.ImageGrid(args.out / "samples", num_images=64),
+            kg.callbacks.Checkpoint(args.out / "checkpoints", every=5),
+            kg.callbacks.TrainingMonitor(),
+        ],
     )
-    print(f"Trained {args.epochs} epochs in {time.time() - start:.0f}s")
+    print(f"Trained {len(history.epoch)} epochs in {time.time() - start:.0f}s")
+    kg.plot_history(history, args.out / "history.png")
     dcgan.save(args.out / "dcgan.keras")
-    print(f"Saved {args.out / 'dcgan.keras'}")
 
 
 if __name__ == "__main__":

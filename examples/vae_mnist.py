@@ -1,8 +1,9 @@
 """VAE on MNIST: `python examples/vae_mnist.py --epochs 30 --out runs/vae`.
 
 A Bernoulli VAE (data in [0, 1]) with a convolutional encoder and decoder,
-Adam 1e-3. Writes, per epoch, originals above their reconstructions and a grid
-of samples from the prior; with `--latent-dim 2` also the classic manifold plot.
+Adam 1e-3. `samples/` gets, per epoch, a row of test digits above their
+reconstructions and samples from the prior; with `--latent-dim 2` the run also
+writes the classic manifold plot, `manifold.png`.
 """
 
 import example_utils
@@ -19,26 +20,26 @@ def main(argv=None):
     parser.add_argument("--latent-dim", type=int, default=16)
     args = parser.parse_args(argv)
 
-    dataset = kg.datasets.mnist(
+    train = kg.datasets.mnist(
         batch_size=args.batch_size, value_range=(0, 1), data_dir=args.data, seed=0
     )
+    test_digits = kg.datasets.mnist(
+        batch_size=64,
+        value_range=(0, 1),
+        split="test",
+        data_dir=args.data,
+        shuffle=False,
+        drop_remainder=False,
+    )
+    test_digits = next(iter(test_digits)).numpy()
     vae = kg.VAE(image_shape=(28, 28, 1), latent_dim=args.latent_dim, seed=0)
     vae.compile()
-
-    originals = next(iter(dataset)).numpy()[:10]
-    fixed_z = keras.random.normal((50, args.latent_dim), seed=1234)
-
-    def sample():
-        return np.concatenate(
-            [originals, vae.reconstruct(originals), vae.decode(fixed_z)]
-        )
-
-    grid = example_utils.GridEachEpoch(sample, args.out, value_range=(0, 1), columns=10)
-    vae.fit(
-        dataset,
+    history = vae.fit(
+        train,
         epochs=args.epochs,
-        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=grid)],
+        callbacks=[kg.callbacks.ImageGrid(args.out / "samples", images=test_digits)],
     )
+    kg.plot_history(history, args.out / "history.png")
     if args.latent_dim == 2:
         # Normal quantiles of evenly spaced probabilities: ppf(p) = sqrt(2) erfinv(2p - 1).
         probabilities = np.linspace(0.05, 0.95, 15)
@@ -46,9 +47,10 @@ def main(argv=None):
             keras.ops.erfinv(2 * probabilities - 1)
         )
         z = np.stack(np.meshgrid(grid_z, grid_z[::-1]), -1).reshape(-1, 2)
-        example_utils.save_grid(
-            vae.decode(z), args.out / "manifold.png", (0, 1), columns=15
+        manifold = kg.visualization.image_grid(
+            vae.decode(z), columns=15, value_range=(0, 1)
         )
+        kg.visualization.save_image(manifold, args.out / "manifold.png")
     vae.save(args.out / "vae.keras")
 
 

@@ -11,8 +11,17 @@ dcgan.compile()
 ```
 """
 
-from keras_gen import callbacks, datasets, losses, models, networks, validation
+from keras_gen import (
+    callbacks,
+    datasets,
+    losses,
+    models,
+    networks,
+    validation,
+    visualization,
+)
 from keras_gen.models import CGAN, DCGAN, GAN, VAE, GenerativeModel
+from keras_gen.visualization import plot_history
 
 __version__ = "0.1.0"
 
@@ -27,5 +36,7 @@ __all__ = [
     "losses",
     "models",
     "networks",
+    "plot_history",
     "validation",
+    "visualization",
 ]

@@ -5,6 +5,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+# Resume and reproducibility tests compare weights to 1e-5; multi-threaded CPU
+# kernels may sum in a different order from run to run, so use deterministic ones.
+tf.config.experimental.enable_op_determinism()
 
 IMAGE_SHAPE = (8, 8, 1)
 

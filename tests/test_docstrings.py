@@ -21,7 +21,17 @@ PUBLIC = {
             "WassersteinLoss",
         )
     },
-    "kg.callbacks.TerminateOnNonFinite": kg.callbacks.TerminateOnNonFinite,
+    **{
+        f"kg.callbacks.{name}": getattr(kg.callbacks, name)
+        for name in (
+            "TerminateOnNonFinite",
+            "ImageGrid",
+            "Checkpoint",
+            "TrainingMonitor",
+        )
+    },
+    "kg.plot_history": kg.plot_history,
+    "kg.visualization.image_grid": kg.visualization.image_grid,
     # kg.datasets.mnist is left out: its example may download on a machine with
     # network, and tests never download.
     **{

@@ -51,6 +51,6 @@ def test_example_trains_writes_grids_and_saves(
 ):
     out = tmp_path / "run"
     run_example(name, ["--data", fake_mnist, "--epochs", 1, "--out", out, *extra])
-    assert list(out.glob("*.png")), "no sample grid written"
+    assert list((out / "samples").glob("epoch_*.png")), "no sample grid written"
     model = keras.models.load_model(out / saved)
     assert model.compiled

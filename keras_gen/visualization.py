@@ -1,0 +1,129 @@
+"""Pictures of training: image grids and loss curves."""
+
+import pathlib
+
+import numpy as np
+
+
+def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
+    """Tiles images into one uint8 image, `columns` per row, with a padding border.
+
+    Args:
+        images: `(N, H, W, C)` array in `value_range`.
+        columns: images per row; defaults to a square grid.
+        value_range: `(low, high)` mapped to 0 and 255.
+        padding: pixels between tiles (filled with white).
+
+    Returns:
+        uint8 array `(rows * (H + padding) + padding, ..., C)`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    grid = kg.visualization.image_grid(np.zeros((6, 8, 8, 1)), columns=3)
+    grid.shape  # (22, 32, 1)
+    ```
+    """
+    images = np.asarray(images, dtype="float32")
+    if images.ndim != 4:
+        raise ValueError(f"`images` must be (N, H, W, C); got shape {images.shape}.")
+    count, height, width, channels = images.shape
+    columns = columns or max(1, int(np.ceil(np.sqrt(count))))
+    rows = max(1, int(np.ceil(count / columns)))
+    low, high = value_range
+    pixels = np.clip((images - low) / (high - low), 0.0, 1.0) * 255.0
+    grid = np.full(
+        (
+            rows * (height + padding) + padding,
+            columns * (width + padding) + padding,
+            channels,
+        ),
+        255,
+        dtype=np.uint8,
+    )
+    for index, image in enumerate(pixels.round().astype(np.uint8)):
+        row, column = divmod(index, columns)
+        top = padding + row * (height + padding)
+        left = padding + column * (width + padding)
+        grid[top : top + height, left : left + width] = image
+    return grid
+
+
+def save_image(grid, path):
+    """Writes a uint8 `(H, W, C)` image to `path` (PNG, JPEG, ... by suffix)."""
+    import keras
+
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keras.utils.save_img(path, grid, scale=False)
+    return path
+
+
+def save_gif(frames, path, duration_ms=400):
+    """Writes uint8 `(H, W, C)` frames as an animated GIF that loops forever."""
+    from PIL import Image
+
+    pictures = [Image.fromarray(f[..., 0] if f.shape[-1] == 1 else f) for f in frames]
+    if not pictures:
+        raise ValueError("No frames to write.")
+    pictures[0].save(
+        path, save_all=True, append_images=pictures[1:], duration=duration_ms, loop=0
+    )
+    return pathlib.Path(path)
+
+
+def plot_history(history, path=None):
+    """Draws a training history's loss curves and, for GANs, D(x) and D(G(z)).
+
+    Args:
+        history: the `keras.callbacks.History` that `fit()` returns, or its
+            `.history` dict.
+        path: where to save the figure (PNG, PDF, SVG by suffix); `None`
+            only returns it.
+
+    Returns:
+        the matplotlib `Figure`.
+
+    Example:
+
+    ```python
+    import os, tempfile
+    import keras_gen as kg
+
+    history = {"d_loss": [1.3, 1.1, 1.2], "g_loss": [0.8, 1.0, 0.9],
+               "real_score": [0.6, 0.7, 0.6], "fake_score": [0.4, 0.3, 0.35]}
+    kg.plot_history(history, os.path.join(tempfile.mkdtemp(), "history.png"))
+    ```
+    """
+    # A bare Figure renders without pyplot, so no global backend is touched.
+    from matplotlib.figure import Figure
+
+    logs = getattr(history, "history", history)
+    losses = {k: v for k, v in logs.items() if k.endswith("loss")}
+    scores = {k: v for k, v in logs.items() if k.endswith("score")}
+    if not losses and not scores:
+        raise ValueError(f"No losses or scores to plot in the history: {sorted(logs)}.")
+    panels = [("loss", losses)] + (
+        [("D output (probability real)", scores)] if scores else []
+    )
+    figure = Figure(figsize=(6 * len(panels), 4))
+    axes = figure.subplots(1, len(panels), squeeze=False)
+    for axis, (label, series) in zip(axes[0], panels):
+        for name, values in series.items():
+            axis.plot(range(1, len(values) + 1), values, label=name)
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(label)
+        axis.grid(alpha=0.3)
+        axis.legend()
+    if scores:
+        axes[0][-1].axhline(0.5, color="gray", linestyle="--", linewidth=1)
+        axes[0][-1].set_ylim(0, 1)
+    figure.tight_layout()
+    if path is not None:
+        path = pathlib.Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path)
+    return figure

@@ -14,6 +14,7 @@ dcgan.compile()
 from keras_gen import (
     callbacks,
     datasets,
+    export,
     losses,
     models,
     networks,
@@ -33,6 +34,7 @@ __all__ = [
     "GenerativeModel",
     "callbacks",
     "datasets",
+    "export",
     "losses",
     "models",
     "networks",

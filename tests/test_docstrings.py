@@ -31,6 +31,7 @@ PUBLIC = {
         )
     },
     "kg.plot_history": kg.plot_history,
+    "kg.export.export_generator": kg.export.export_generator,
     "kg.visualization.image_grid": kg.visualization.image_grid,
     # kg.datasets.mnist is left out: its example may download on a machine with
     # network, and tests never download.

@@ -111,6 +111,15 @@ class GenerativeModel(keras.Model):
 
     # --- Saving -------------------------------------------------------------
 
+    def export_generator(self, path, verbose=False):
+        """Writes the generator as a TensorFlow SavedModel for serving.
+
+        See `keras_gen.export` for the signatures. Returns the path written.
+        """
+        from keras_gen.export import export_generator
+
+        return export_generator(self, path, verbose=verbose)
+
     def save_own_variables(self, store):
         super().save_own_variables(store)
         store[SEED_STATE_KEY] = self.seed_generator.state

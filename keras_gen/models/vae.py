@@ -155,7 +155,8 @@ class VAE(GenerativeModel):
 
     # --- Model --------------------------------------------------------------
 
-    def _link(self, decoder_output):
+    def mean_image(self, decoder_output):
+        """Maps the decoder's output to images: the mean of the likelihood."""
         if self.likelihood == "bernoulli":
             return ops.sigmoid(decoder_output)
         return decoder_output
@@ -174,7 +175,7 @@ class VAE(GenerativeModel):
         z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
         decoder_output = self.decoder(z, training=training)
         return {
-            "reconstruction": self._link(decoder_output),
+            "reconstruction": self.mean_image(decoder_output),
             "z_mean": z_mean,
             "z_log_var": z_log_var,
             "decoder_output": decoder_output,
@@ -243,7 +244,9 @@ class VAE(GenerativeModel):
                 f"`z` must have shape (N, {self.latent_dim}); got {z.shape}."
             )
         return self._batched(
-            lambda batch: self._link(self.decoder(batch, training=False)), z, batch_size
+            lambda batch: self.mean_image(self.decoder(batch, training=False)),
+            z,
+            batch_size,
         )
 
     def reconstruct(self, images, batch_size=256):

@@ -36,6 +36,13 @@ def run_example(name, argv):
         sys.path.remove(str(EXAMPLES))
 
 
+def test_export_and_serve_example(fake_mnist, tmp_path):
+    out = tmp_path / "run"
+    run_example("export_and_serve", ["--data", fake_mnist, "--epochs", 1, "--out", out])
+    assert (out / "export" / "1" / "saved_model.pb").exists()
+    assert (out / "served.png").exists() and (out / "sampled.png").exists()
+
+
 @pytest.mark.parametrize(
     "name, extra, saved",
     [

@@ -61,7 +61,9 @@ def main():
     print(f"{'':28} {'images/s':>10}")
     print(f"{'kg.datasets.mnist pipeline':28} {delivered:10.0f}")
     print(f"{'DCGAN 28x28 training':28} {consumed:10.0f}")
-    print(f"ratio pipeline / training: {ratio:.1f}x ({'ok' if ratio >= 10 else 'BELOW 10x'})")
+    print(
+        f"ratio pipeline / training: {ratio:.1f}x ({'ok' if ratio >= 10 else 'BELOW 10x'})"
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ dcgan.compile()
 from keras_gen import (
     callbacks,
     datasets,
+    evaluation,
     export,
     losses,
     models,
@@ -34,6 +35,7 @@ __all__ = [
     "GenerativeModel",
     "callbacks",
     "datasets",
+    "evaluation",
     "export",
     "losses",
     "models",

@@ -32,6 +32,17 @@ PUBLIC = {
     },
     "kg.plot_history": kg.plot_history,
     "kg.export.export_generator": kg.export.export_generator,
+    **{
+        f"kg.evaluation.{name}": getattr(kg.evaluation, name)
+        for name in (
+            "mnist_classifier",
+            "frechet_distance",
+            "kernel_distance",
+            "classifier_score",
+            "FrechetDistance",
+            "ClassifierScore",
+        )
+    },
     "kg.visualization.image_grid": kg.visualization.image_grid,
     # kg.datasets.mnist is left out: its example may download on a machine with
     # network, and tests never download.

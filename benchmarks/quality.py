@@ -1,0 +1,146 @@
+"""Sample quality of each default model after a fixed training time.
+
+`python benchmarks/quality.py --budget 600` trains the classic MLP GAN, DCGAN,
+CGAN and VAE on MNIST (../shared/datasets/mnist by default) for `--budget`
+seconds of wall-clock time each, then scores 10,000 samples against the
+official MNIST test split with the bundled classifier and prints one table:
+model, steps, images/s, Fréchet distance, classifier score, class coverage,
+label accuracy (CGAN) and -ELBO in nats (VAE, binarised test images). The
+first row scores real training digits the same way: the numbers to aim at.
+"""
+
+import argparse
+import os
+import pathlib
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+
+import keras_gen as kg  # noqa: E402
+from keras_gen.evaluation.evaluate import default_reference_images  # noqa: E402
+
+SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mnist"
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stops training once `seconds` have passed; counts the steps taken."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+        self.steps = 0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if time.perf_counter() - self.start > self.seconds:
+            self.model.stop_training = True
+
+    @property
+    def elapsed(self):
+        return time.perf_counter() - self.start
+
+
+def models():
+    """The defaults each model ships with, as a user would build them."""
+
+    def gan():
+        model = kg.GAN(
+            kg.networks.mlp_generator(64),
+            kg.networks.mlp_discriminator(),
+            latent_dim=64,
+        )
+        model.compile()
+        return model, dict(batch_size=100)
+
+    def dcgan():
+        model = kg.DCGAN(image_shape=(28, 28, 1))
+        model.compile(label_smoothing=0.1)
+        return model, dict(batch_size=128)
+
+    def cgan():
+        model = kg.CGAN(num_classes=10, image_shape=(28, 28, 1))
+        model.compile(label_smoothing=0.1)
+        return model, dict(batch_size=128, labels=True)
+
+    def vae():
+        model = kg.VAE(image_shape=(28, 28, 1), latent_dim=16)
+        model.compile()
+        return model, dict(batch_size=128, value_range=(0, 1))
+
+    return {"gan": gan, "dcgan": dcgan, "cgan": cgan, "vae": vae}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--budget", type=float, default=600, help="seconds per model")
+    parser.add_argument("--models", default="gan,dcgan,cgan,vae")
+    parser.add_argument("--num-samples", type=int, default=10_000)
+    parser.add_argument("--data-dir", default=SHARED if SHARED.is_dir() else None)
+    args = parser.parse_args()
+
+    test_images, test_labels = default_reference_images()
+    evaluator = kg.evaluation.Evaluator(reference_images=test_images)
+    train = next(
+        iter(
+            kg.datasets.mnist(
+                batch_size=args.num_samples,
+                labels=True,
+                value_range=(0, 1),
+                data_dir=args.data_dir,
+                seed=1,
+            )
+        )
+    )
+    rows = [
+        (
+            "real train digits",
+            "",
+            "",
+            evaluator.score_images(train[0].numpy(), train[1].numpy()),
+        )
+    ]
+    rows[0][3]["negative_elbo"] = None
+
+    for name in args.models.split(","):
+        keras.utils.set_random_seed(0)
+        model, options = models()[name]()
+        batch_size = options.pop("batch_size")
+        data = kg.datasets.mnist(
+            batch_size=batch_size, data_dir=args.data_dir, seed=0, **options
+        )
+        budget = TimeBudget(args.budget)
+        model.fit(data, epochs=10_000, verbose=0, callbacks=[budget])
+        scores = kg.evaluation.evaluate(
+            model, args.num_samples, evaluator, test_images=test_images
+        )
+        rows.append(
+            (name, budget.steps, budget.steps * batch_size / budget.elapsed, scores)
+        )
+        print(f"{name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True)
+
+    def cell(value, fmt):
+        return format(value, fmt) if isinstance(value, (int, float)) else "-"
+
+    print(
+        f"\nBudget {args.budget:.0f}s per model; {args.num_samples} samples scored "
+        "against the 10,000 MNIST test digits."
+    )
+    print(
+        "| model | steps | images/s | Fréchet distance | classifier score | coverage | label accuracy | -ELBO (nats) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, steps, rate, scores in rows:
+        print(
+            f"| {name} | {steps} | {cell(rate, '.0f')} | {scores['frechet_distance']:.2f} | "
+            f"{scores['classifier_score']:.2f} | {scores['class_coverage']:.2f} | "
+            f"{cell(scores.get('label_accuracy'), '.3f')} | {cell(scores.get('negative_elbo'), '.1f')} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The bundled classifier and the metrics on real digits, noise and models."""
+
+import numpy as np
+import pytest
+
+import keras_gen as kg
+from keras_gen.evaluation.evaluate import default_reference_images
+
+
+@pytest.fixture(scope="module")
+def test_split():
+    return default_reference_images()
+
+
+@pytest.fixture(scope="module")
+def evaluator(test_split):
+    images, _ = test_split
+    return kg.evaluation.Evaluator(reference_images=images[5000:])
+
+
+def test_bundled_classifier_is_small_and_accurate(test_split):
+    from keras_gen.evaluation.classifier import WEIGHTS
+
+    assert WEIGHTS.stat().st_size < 2_000_000
+    images, labels = test_split
+    logits = kg.evaluation.mnist_classifier().predict(
+        images, batch_size=1000, verbose=0
+    )
+    assert (logits.argmax(axis=1) == labels).mean() > 0.98
+
+
+def test_real_digits_score_far_better_than_noise(test_split, evaluator):
+    images, labels = test_split
+    real = evaluator.score_images(images[:5000], labels[:5000])
+    noise = evaluator.score_images(
+        np.random.default_rng(0).uniform(0, 1, (5000, 28, 28, 1)).astype("float32")
+    )
+    assert real["frechet_distance"] * 10 < noise["frechet_distance"]
+    assert real["kernel_distance"] * 10 < noise["kernel_distance"]
+    assert real["classifier_score"] > 9 and noise["classifier_score"] < 2
+    assert real["class_coverage"] > 0.8 and noise["class_coverage"] < 0.1
+    assert real["label_accuracy"] > 0.98
+
+
+def test_evaluate_fits_each_model_kind(evaluator):
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
+    assert set(kg.evaluation.evaluate(dcgan, 200, evaluator)) == {
+        "frechet_distance",
+        "kernel_distance",
+        "classifier_score",
+        "class_coverage",
+    }
+    cgan = kg.CGAN(
+        num_classes=10, image_shape=(28, 28, 1), latent_dim=8, base_filters=4
+    )
+    assert 0 <= kg.evaluation.evaluate(cgan, 200, evaluator)["label_accuracy"] <= 1
+    vae = kg.VAE(image_shape=(28, 28, 1), latent_dim=2)
+    images, _ = default_reference_images()
+    scores = kg.evaluation.evaluate(vae, 200, evaluator, test_images=images[:50])
+    assert scores["negative_elbo"] == pytest.approx(
+        784 * np.log(2), rel=0.02
+    )  # untrained
+    assert scores["iwae_bound_k50"] == pytest.approx(784 * np.log(2), rel=0.02)
+
+
+def test_evaluate_callback_adds_scores_every_few_epochs(evaluator):
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
+    dcgan.compile()
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
+    callback = kg.callbacks.Evaluate(every=2, num_samples=200, evaluator=evaluator)
+    history = dcgan.fit(
+        images, batch_size=16, epochs=4, verbose=0, callbacks=[callback]
+    )
+    assert len(history.history["frechet_distance"]) == 2  # after epochs 2 and 4
+    assert len(history.history["d_loss"]) == 4

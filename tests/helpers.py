@@ -49,3 +49,19 @@ def assert_all_close(left, right, atol=1e-5):
 
 def variable_values(variables):
     return [keras.ops.convert_to_numpy(v) for v in variables]
+
+
+def non_finite_gan(value=np.nan):
+    """A GAN whose discriminator multiplies its logit by `value` (nan or inf)."""
+    discriminator = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1),
+            keras.layers.Lambda(lambda t: t * value),
+        ]
+    )
+    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
+    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+    gan.compile()
+    return gan

@@ -21,21 +21,9 @@ def test_non_finite_loss_raises_with_its_name_and_place(value):
 
 
 def test_models_use_the_callers_guard_instead_of_their_own(images):
-    import keras
+    from tests.helpers import non_finite_gan
 
-    from tests.helpers import IMAGE_SHAPE, LATENT_DIM
-
-    discriminator = keras.Sequential(
-        [
-            keras.Input(IMAGE_SHAPE),
-            keras.layers.Flatten(),
-            keras.layers.Dense(1),
-            keras.layers.Lambda(lambda t: t * np.inf),
-        ]
-    )
-    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
-    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
-    gan.compile()
+    gan = non_finite_gan(np.inf)
     guard = kg.callbacks.TerminateOnNonFinite(suggestion="CALLER'S ADVICE")
     with pytest.raises(kg.callbacks.NonFiniteLossError, match="CALLER'S ADVICE"):
         gan.fit(images, batch_size=8, verbose=0, callbacks=[guard])

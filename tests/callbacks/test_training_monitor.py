@@ -1,9 +1,8 @@
-import keras
 import numpy as np
 import pytest
 
 import keras_gen as kg
-from tests.helpers import IMAGE_SHAPE, LATENT_DIM, tiny_dcgan
+from tests.helpers import non_finite_gan, tiny_dcgan
 
 
 def attached(monitor, model=None):
@@ -50,25 +49,10 @@ def test_warns_on_a_sharp_drop_in_sample_diversity():
     assert monitor.diversity[1] < 0.5 * monitor.diversity[0]
 
 
-def nan_gan():
-    discriminator = keras.Sequential(
-        [
-            keras.Input(IMAGE_SHAPE),
-            keras.layers.Flatten(),
-            keras.layers.Dense(1),
-            keras.layers.Lambda(lambda t: t * np.nan),
-        ]
-    )
-    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
-    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
-    gan.compile()
-    return gan
-
-
 def test_nan_losses_stop_gracefully_when_asked(images):
     monitor = kg.callbacks.TrainingMonitor(stop=True)
     with pytest.warns(kg.callbacks.TrainingWarning, match="`d_loss` became nan"):
-        history = nan_gan().fit(
+        history = non_finite_gan().fit(
             images, batch_size=8, epochs=3, verbose=0, callbacks=[monitor]
         )
     assert len(history.epoch) == 1
@@ -80,4 +64,6 @@ def test_nan_losses_raise_otherwise(images):
         pytest.raises(kg.callbacks.NonFiniteLossError),
         pytest.warns(kg.callbacks.TrainingWarning),
     ):
-        nan_gan().fit(images, batch_size=8, epochs=3, verbose=0, callbacks=[monitor])
+        non_finite_gan().fit(
+            images, batch_size=8, epochs=3, verbose=0, callbacks=[monitor]
+        )

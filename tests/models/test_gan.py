@@ -8,6 +8,7 @@ from tests.helpers import (
     IMAGE_SHAPE,
     LATENT_DIM,
     assert_all_close,
+    non_finite_gan,
     tiny_dcgan,
     tiny_gan,
     variable_values,
@@ -312,17 +313,7 @@ def test_wrong_shape_from_a_generator_fails_while_tracing(images):
 
 
 def test_non_finite_loss_stops_training_naming_the_loss(images):
-    discriminator = keras.Sequential(
-        [
-            keras.Input(IMAGE_SHAPE),
-            keras.layers.Flatten(),
-            keras.layers.Dense(1),
-            keras.layers.Lambda(lambda t: keras.ops.log(t * 0.0 - 1.0)),  # NaN
-        ]
-    )
-    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
-    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
-    gan.compile()
+    gan = non_finite_gan()
     with pytest.raises(
         kg.callbacks.NonFiniteLossError, match="`d_loss`.*epoch 1, batch 1"
     ):

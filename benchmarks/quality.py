@@ -84,7 +84,7 @@ def main():
     parser.add_argument("--data-dir", default=SHARED if SHARED.is_dir() else None)
     args = parser.parse_args()
 
-    test_images, test_labels = default_reference_images()
+    test_images, _ = default_reference_images()
     evaluator = kg.evaluation.Evaluator(reference_images=test_images)
     train = next(
         iter(

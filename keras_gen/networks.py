@@ -315,7 +315,7 @@ def vae_decoder(
     decoder.output_shape  # (None, 28, 28, 1)
     ```
     """
-    base_h, base_w, doublings = spatial_plan(image_shape)
+    _, _, doublings = spatial_plan(image_shape)
     ups = min(doublings, 2)
     grid_h, grid_w = image_shape[0] // 2**ups, image_shape[1] // 2**ups
     top = _filters(base_filters, ups - 1) if ups else base_filters

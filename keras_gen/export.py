@@ -22,6 +22,12 @@ Signatures of a `VAE`:
 | `serving_default` | `z` float32 `[None, latent_dim]` | `images` float32 `[None, H, W, C]` |
 | `encode` | `images` float32 `[None, H, W, C]` | `z_mean`, `z_log_var` float32 `[None, latent_dim]` |
 
+Backends: export runs on TensorFlow and on JAX. On JAX, Keras converts the
+networks with jax2tf, and the converted networks are endpoints of their own
+(`generator`; a VAE's `decoder` and `encoder`) beside the signatures above.
+On PyTorch, save the model, load it with `KERAS_BACKEND=tensorflow` (or
+`jax`) and export it there.
+
 The EMA weights of the generator are exported when EMA is on. Requests with
 the wrong noise width fail on the signature's shape; labels outside
 `[0, num_classes)` and negative `num_images` fail with a message saying so.
@@ -33,14 +39,40 @@ import pathlib
 def _tf():
     import keras
 
-    if keras.backend.backend() != "tensorflow":
+    if keras.backend.backend() not in ("tensorflow", "jax"):
         raise NotImplementedError(
-            "export_generator() runs on the TensorFlow backend so far; set "
-            "KERAS_BACKEND=tensorflow and load the model there to export it."
+            "export_generator() runs on the TensorFlow and JAX backends; on "
+            f"{keras.backend.backend()!r}, save the model (`model.save(...)`), "
+            "load it with KERAS_BACKEND=tensorflow and export it there."
         )
     import tensorflow as tf
 
     return tf
+
+
+def _traceable(tf, archive, name, fn, input_signature):
+    """`fn` (a model computation), callable from TensorFlow wrapper code.
+
+    On TensorFlow that is `fn` itself. On JAX, Keras converts it with jax2tf
+    into a TensorFlow function, registered as the endpoint `name`.
+    """
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        return fn
+    return archive.add_endpoint(name, fn, input_signature)
+
+
+def _add_endpoint(tf, archive, name, fn, input_signature):
+    """Adds a TensorFlow-code endpoint on any backend (as a traced tf.function)."""
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        archive.add_endpoint(name, fn, input_signature)
+        return
+    function = tf.function(fn, input_signature=input_signature)
+    function.get_concrete_function()
+    archive.add_endpoint(name, function)
 
 
 def _with_shape_check(tf, tensor, shape, name):
@@ -83,6 +115,23 @@ def _add_gan_endpoints(tf, archive, model):
     count_spec = tf.TensorSpec([], tf.int32, name="num_images")
     seed_spec = tf.TensorSpec([], tf.int64, name="seed")
 
+    if conditional:
+        core = _traceable(
+            tf,
+            archive,
+            "generator",
+            lambda noise, labels: model((noise, labels), training=False),
+            [noise_spec, labels_spec],
+        )
+    else:
+        core = _traceable(
+            tf,
+            archive,
+            "generator",
+            lambda noise: model(noise, training=False),
+            [noise_spec],
+        )
+
     def generate(noise, labels):
         noise = _with_shape_check(tf, noise, [latent_dim], "noise")
         inputs = noise
@@ -96,8 +145,10 @@ def _add_gan_endpoints(tf, archive, model):
                 )
             )
             with tf.control_dependencies(checks):
-                inputs = (tf.identity(noise), tf.identity(labels))
-        return tf.cast(model(inputs, training=False), tf.float32)
+                return tf.cast(
+                    core(tf.identity(noise), tf.identity(labels)), tf.float32
+                )
+        return tf.cast(core(inputs), tf.float32)
 
     def sample(num_images, seed, labels):
         check = tf.debugging.assert_non_negative(
@@ -125,9 +176,13 @@ def _add_gan_endpoints(tf, archive, model):
             with tf.control_dependencies([check]):
                 return sample(tf.identity(num_images), seed, labels)
 
-        archive.add_endpoint("serving_default", serve, [noise_spec, labels_spec])
-        archive.add_endpoint(
-            "sample", sample_conditional, [count_spec, seed_spec, labels_spec]
+        _add_endpoint(tf, archive, "serving_default", serve, [noise_spec, labels_spec])
+        _add_endpoint(
+            tf,
+            archive,
+            "sample",
+            sample_conditional,
+            [count_spec, seed_spec, labels_spec],
         )
     else:
 
@@ -137,8 +192,10 @@ def _add_gan_endpoints(tf, archive, model):
         def sample_unconditional(num_images, seed):
             return sample(num_images, seed, None)
 
-        archive.add_endpoint("serving_default", serve, [noise_spec])
-        archive.add_endpoint("sample", sample_unconditional, [count_spec, seed_spec])
+        _add_endpoint(tf, archive, "serving_default", serve, [noise_spec])
+        _add_endpoint(
+            tf, archive, "sample", sample_unconditional, [count_spec, seed_spec]
+        )
 
 
 def _add_vae_endpoints(tf, archive, model):
@@ -147,21 +204,35 @@ def _add_vae_endpoints(tf, archive, model):
         (None,) + tuple(model.image_shape), tf.float32, name="images"
     )
 
+    decoder = _traceable(
+        tf,
+        archive,
+        "decoder",
+        lambda z: model.mean_image(model.decoder(z, training=False)),
+        [z_spec],
+    )
+    encoder = _traceable(
+        tf,
+        archive,
+        "encoder",
+        lambda images: tuple(model.encoder(images, training=False)),
+        [images_spec],
+    )
+
     def decode(z):
         z = _with_shape_check(tf, z, [model.latent_dim], "z")
-        images = model.mean_image(model.decoder(z, training=False))
-        return {"images": tf.cast(images, tf.float32)}
+        return {"images": tf.cast(decoder(z), tf.float32)}
 
     def encode(images):
         images = _with_shape_check(tf, images, list(model.image_shape), "images")
-        z_mean, z_log_var = model.encoder(images, training=False)
+        z_mean, z_log_var = encoder(images)
         return {
             "z_mean": tf.cast(z_mean, tf.float32),
             "z_log_var": tf.cast(z_log_var, tf.float32),
         }
 
-    archive.add_endpoint("serving_default", decode, [z_spec])
-    archive.add_endpoint("encode", encode, [images_spec])
+    _add_endpoint(tf, archive, "serving_default", decode, [z_spec])
+    _add_endpoint(tf, archive, "encode", encode, [images_spec])
 
 
 def export_generator(model, path, verbose=False):

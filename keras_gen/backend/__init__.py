@@ -1,9 +1,9 @@
 """The backend-specific part of an adversarial train step, kept in one place.
 
 Everything else in a keras_gen train step (sampling, losses, metrics, EMA) is
-written in `keras.ops`. What differs between Keras backends is how gradients
-are taken and applied, so each backend module here exposes the same two
-functions:
+written in `keras.ops` against variables that look stateful. What differs
+between Keras backends is how gradients are taken and applied, and (on JAX)
+how state goes in and out of a step, so each backend module here exposes:
 
 - `minimize(optimizer, loss_fn, variables)`: calls `loss_fn()`, which returns
   `(loss, aux)`, differentiates `loss` with respect to `variables`, lets
@@ -12,6 +12,17 @@ functions:
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (for gradient penalties).
 
+| backend    | gradients                  | state                               |
+|------------|----------------------------|-------------------------------------|
+| tensorflow | `tf.GradientTape`          | variables, in place                 |
+| torch      | autograd (`backward()`)    | variables, in place                 |
+| jax        | `jax.grad`                 | `keras.StatelessScope` over the trainer's state |
+
+`train_step(model, step_fn, args)` and `test_step(...)` call the model's
+step function with the arguments the active Keras trainer passes: `(data,)`
+on TensorFlow and PyTorch, `(state, data)` on JAX, where the step runs
+inside a stateless scope and the new state is returned with the logs.
+
 The module for the active backend (`keras.backend.backend()`) is chosen here,
 the way Keras chooses its own trainer.
 """
@@ -19,23 +30,26 @@ the way Keras chooses its own trainer.
 import keras
 
 BACKEND = keras.backend.backend()
-ADVERSARIAL_BACKENDS = ("tensorflow",)
+ADVERSARIAL_BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def require_adversarial_training():
     """Raises `NotImplementedError` if GANs cannot train on the active backend."""
     if BACKEND not in ADVERSARIAL_BACKENDS:
         raise NotImplementedError(
-            f"keras_gen's GANs train on TensorFlow; the {BACKEND!r} Keras "
-            "backend is not supported for training yet. Set "
-            "KERAS_BACKEND=tensorflow before importing keras. Building, "
-            "loading and generate() work on every backend, and so does the "
-            "VAE's training."
+            f"keras_gen's GANs train on {', '.join(ADVERSARIAL_BACKENDS)}; the "
+            f"{BACKEND!r} Keras backend is not supported for training. Set "
+            "KERAS_BACKEND before importing keras. Building, loading and "
+            "generate() work on every backend."
         )
 
 
 if BACKEND == "tensorflow":
     from keras_gen.backend.tensorflow import input_gradient, minimize
+elif BACKEND == "jax":
+    from keras_gen.backend.jax import input_gradient, minimize
+elif BACKEND == "torch":
+    from keras_gen.backend.torch import input_gradient, minimize
 else:
 
     def minimize(*args, **kwargs):
@@ -43,4 +57,38 @@ else:
 
     input_gradient = minimize
 
-__all__ = ["BACKEND", "input_gradient", "minimize", "require_adversarial_training"]
+
+def train_step(model, step_fn, args):
+    """Runs `step_fn(data)` as the active trainer's train step."""
+    if BACKEND == "jax":
+        from keras_gen.backend import jax as jax_backend
+
+        state, data = args
+        return jax_backend.stateless_step(
+            model, step_fn, state, data, jax_backend.TRAIN_STATE
+        )
+    (data,) = args
+    return step_fn(data)
+
+
+def test_step(model, step_fn, args):
+    """Runs `step_fn(data)` as the active trainer's test step."""
+    if BACKEND == "jax":
+        from keras_gen.backend import jax as jax_backend
+
+        state, data = args
+        return jax_backend.stateless_step(
+            model, step_fn, state, data, jax_backend.TEST_STATE
+        )
+    (data,) = args
+    return step_fn(data)
+
+
+__all__ = [
+    "BACKEND",
+    "input_gradient",
+    "minimize",
+    "require_adversarial_training",
+    "test_step",
+    "train_step",
+]

@@ -16,6 +16,47 @@ def default_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
+def _policy_needs_loss_scaling():
+    return keras.mixed_precision.dtype_policy().name == "mixed_float16"
+
+
+def _with_loss_scaling(optimizer, prefix):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(
+        optimizer, name=f"{prefix}_loss_scale_optimizer"
+    )
+
+
+def _unscaled(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
+
+
+def _combined_optimizer(d_optimizer, d_variables, g_optimizer, g_variables):
+    """`model.optimizer`: a `MultiOptimizer` over the two networks' optimizers.
+
+    The train step applies each optimizer itself; this one exists so that
+    Keras sees the model's optimizer state (the JAX trainer carries
+    `model.optimizer.variables` through the step), so that learning-rate
+    callbacks reach both optimizers through `.optimizers`, and so that
+    `.iterations` counts train steps.
+    """
+    d_ids = {id(v) for v in d_variables}
+    inner_d, inner_g = _unscaled(d_optimizer), _unscaled(g_optimizer)
+
+    def optimizer_for(variable):
+        return inner_d if id(variable) in d_ids else inner_g
+
+    combined = keras.optimizers.MultiOptimizer(optimizer_for, name="gan_optimizer")
+    # MultiOptimizer.build resets its inner optimizers' loss_scale_factor.
+    factors = inner_d.loss_scale_factor, inner_g.loss_scale_factor
+    combined.build(list(d_variables) + list(g_variables))
+    inner_d.loss_scale_factor, inner_g.loss_scale_factor = factors
+    return combined
+
+
 @keras.saving.register_keras_serializable(package="keras_gen")
 class GAN(GenerativeModel):
     """A generative adversarial network built from any generator and discriminator.
@@ -147,7 +188,8 @@ class GAN(GenerativeModel):
                     trainable=False,
                     name=f"ema_{variable.path.replace('/', '_')}",
                 )
-                average.assign(variable)
+                # A copy: on JAX, sharing one buffer breaks buffer donation.
+                average.assign(ops.copy(variable.value))
                 self._ema_weights.append(average)
 
     # --- Subclassing hooks --------------------------------------------------
@@ -276,9 +318,28 @@ class GAN(GenerativeModel):
         self.label_smoothing = label_smoothing
         self.d_steps = int(d_steps)
         self._compile_kwargs = dict(kwargs)
-        super().compile(optimizer=None, loss=None, **kwargs)
+        if kwargs.pop("auto_scale_loss", True) and _policy_needs_loss_scaling():
+            if backend.BACKEND == "jax":
+                raise ValueError(
+                    "The 'mixed_float16' policy needs loss scaling, which "
+                    "keras_gen's JAX step does not carry; on JAX use "
+                    "keras.mixed_precision.set_global_policy('mixed_bfloat16')."
+                )
+            self.d_optimizer = _with_loss_scaling(self.d_optimizer, "d")
+            self.g_optimizer = _with_loss_scaling(self.g_optimizer, "g")
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+        super().compile(
+            optimizer=_combined_optimizer(
+                self.d_optimizer,
+                self.discriminator.trainable_variables,
+                self.g_optimizer,
+                self.generator.trainable_variables,
+            ),
+            loss=None,
+            auto_scale_loss=False,
+            **kwargs,
+        )
 
     def get_compile_config(self):
         if not self.compiled:
@@ -372,7 +433,21 @@ class GAN(GenerativeModel):
         backend.require_adversarial_training()
         return super().evaluate(*args, **kwargs)
 
-    def train_step(self, data):
+    def train_step(self, *args):
+        """One alternating update; `args` are what the Keras trainer passes.
+
+        The step itself (`adversarial_train_step`) is backend-neutral;
+        `keras_gen.backend.train_step` adapts it to the trainer (on JAX it
+        runs statelessly on the trainer's state).
+        """
+        return backend.train_step(self, self.adversarial_train_step, args)
+
+    def test_step(self, *args):
+        """Computes both losses on a batch without updating anything."""
+        return backend.test_step(self, self.adversarial_test_step, args)
+
+    def adversarial_train_step(self, data):
+        """`d_steps` discriminator updates, then one generator update."""
         real_images, condition = self.unpack_batch(data)
         self.check_image_shape(real_images)
         batch_size = ops.shape(real_images)[0]
@@ -395,10 +470,13 @@ class GAN(GenerativeModel):
             self.generator.trainable_variables,
         )
         self._update_ema()
+        # `model.optimizer.iterations` counts train steps, as Keras callbacks
+        # (TensorBoard, LearningRateScheduler) expect.
+        self.optimizer.iterations.assign_add(1)
         return self._update_metrics(d_loss, g_loss, real_output, fake_output)
 
-    def test_step(self, data):
-        """Computes both losses on a batch without updating anything."""
+    def adversarial_test_step(self, data):
+        """Both losses on a batch, without updates."""
         real_images, condition = self.unpack_batch(data)
         self.check_image_shape(real_images)
         batch_size = ops.shape(real_images)[0]

@@ -115,7 +115,7 @@ def test_gan_round_trip_keeps_the_loss_options(tmp_path):
     assert restored.gradient_penalty == 5.0
     assert restored.d_steps == 3
     assert restored.steps_per_execution == 2
-    assert restored.optimizer is None
+    assert restored.optimizer.optimizers == [restored.d_optimizer, restored.g_optimizer]
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -1,0 +1,108 @@
+"""JAX implementation of the adversarial step's gradient layer.
+
+Keras' JAX trainer calls `train_step(state, data)` with the model's state as
+arrays and expects `(logs, new_state)` back. `stateless_step` runs the shared
+(stateful-looking) step inside a `keras.StatelessScope` seeded with that
+state, so every `assign` (optimizer slots, batch-norm statistics, the EMA,
+the seed generator, metric trackers) lands in the scope, and reads the new
+state back out of it.
+
+`minimize` differentiates with `jax.grad`: the loss is re-run in a nested
+scope whose values for the variables being trained are the function's
+arguments, and the other updates made while computing it (batch-norm
+statistics, the seed generator's advance) are copied to the outer scope.
+"""
+
+import jax
+import jax.numpy as jnp
+import keras
+
+# Keras keeps the active scope in its global state; there is no public getter.
+from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+#: Groups of model variables in the order of the JAX trainer's state tuples.
+TRAIN_STATE = (
+    "trainable_variables",
+    "non_trainable_variables",
+    "optimizer",
+    "metrics_variables",
+)
+TEST_STATE = ("trainable_variables", "non_trainable_variables", "metrics_variables")
+
+
+def _variables(model, group):
+    if group == "optimizer":
+        return model.optimizer.variables
+    return getattr(model, group)
+
+
+def stateless_step(model, step_fn, state, data, groups=TRAIN_STATE):
+    """Runs `step_fn(data)` statelessly on `state`; returns `(logs, new_state)`."""
+    variables = [_variables(model, group) for group in groups]
+    mapping = [
+        pair
+        for group_vars, values in zip(variables, state)
+        for pair in zip(group_vars, values)
+    ]
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        logs = step_fn(data)
+    new_state = tuple(
+        [scope.get_current_value(v) for v in group_vars] for group_vars in variables
+    )
+    return logs, new_state
+
+
+def _nested_scope(overrides=()):
+    """A scope holding the active scope's values, with `overrides` on top."""
+    outer = get_stateless_scope()
+    scope = keras.StatelessScope()
+    if outer is not None:
+        scope.state_mapping = dict(outer.state_mapping)
+    for variable, value in overrides:
+        scope.state_mapping[id(variable)] = value
+    return outer, scope
+
+
+def minimize(optimizer, loss_fn, variables):
+    """Takes one optimizer step on `variables` for the loss that `loss_fn` returns.
+
+    Same contract as the TensorFlow version; gradients come from `jax.grad`.
+    """
+    variables = list(variables)
+
+    def scaled_loss(values):
+        outer, scope = _nested_scope(zip(variables, values))
+        with scope:
+            loss, aux = loss_fn()
+            scaled = optimizer.scale_loss(loss)
+        return scaled, (loss, aux, scope.state_mapping)
+
+    outer = get_stateless_scope()
+    if outer is None:
+        raise RuntimeError(
+            "keras_gen's JAX step must run inside `stateless_step` (a "
+            "keras.StatelessScope); train through fit() or train_on_batch()."
+        )
+    values = [v.value for v in variables]
+    gradients, (loss, aux, updated) = jax.grad(scaled_loss, has_aux=True)(values)
+    trained = {id(v) for v in variables}
+    for key, value in updated.items():
+        if key not in trained and outer.state_mapping.get(key) is not value:
+            outer.state_mapping[key] = value
+    optimizer.apply(gradients, variables)
+    return loss, aux
+
+
+def input_gradient(fn, x):
+    """Returns d sum(fn(x)) / dx, itself differentiable.
+
+    Updates `fn` makes (batch-norm statistics of the critic) are discarded, as
+    they would be traced inside the inner gradient.
+    """
+
+    def total(inputs):
+        _, scope = _nested_scope()
+        with scope:
+            return jnp.sum(fn(inputs))
+
+    return jax.grad(total)(x)

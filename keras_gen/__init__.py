@@ -14,6 +14,7 @@ dcgan.compile()
 from keras_gen import (
     callbacks,
     datasets,
+    distribute,
     evaluation,
     export,
     losses,
@@ -35,6 +36,7 @@ __all__ = [
     "GenerativeModel",
     "callbacks",
     "datasets",
+    "distribute",
     "evaluation",
     "export",
     "losses",

@@ -94,8 +94,9 @@ def mlp_generator(
     x = noise
     for units in hidden_units:
         x = layers.Dense(units, activation="relu")(x)
-    x = layers.Dense(math.prod(image_shape), activation="tanh")(x)
-    images = layers.Reshape(tuple(image_shape), name="images")(x)
+    # Outputs in float32 whatever the dtype policy (mixed precision).
+    x = layers.Dense(math.prod(image_shape), activation="tanh", dtype="float32")(x)
+    images = layers.Reshape(tuple(image_shape), dtype="float32", name="images")(x)
     return keras.Model(noise, images, name=name)
 
 
@@ -118,7 +119,7 @@ def mlp_discriminator(
     for units in hidden_units:
         x = layers.Dense(units)(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
-    logits = layers.Dense(1, name="logits")(x)
+    logits = layers.Dense(1, dtype="float32", name="logits")(x)
     return keras.Model(images, logits, name=name)
 
 

@@ -58,6 +58,16 @@ else:
     input_gradient = minimize
 
 
+def replica_context():
+    """`(num_replicas, replica_id)` of the step running now; `(1, 0)` outside
+    `tf.distribute` and on JAX and PyTorch."""
+    if BACKEND == "tensorflow":
+        from keras_gen.backend.tensorflow import replica_context as context
+
+        return context()
+    return 1, 0
+
+
 def train_step(model, step_fn, args):
     """Runs `step_fn(data)` as the active trainer's train step."""
     if BACKEND == "jax":
@@ -68,7 +78,17 @@ def train_step(model, step_fn, args):
             model, step_fn, state, data, jax_backend.TRAIN_STATE
         )
     (data,) = args
-    return step_fn(data)
+    return step_logs(step_fn(data))
+
+
+def step_logs(logs):
+    """Adapts a TensorFlow step's logs to multi-worker training; see
+    `keras_gen.backend.tensorflow.step_logs`. Unchanged elsewhere."""
+    if BACKEND == "tensorflow":
+        from keras_gen.backend.tensorflow import step_logs as adapt
+
+        return adapt(logs)
+    return logs
 
 
 def test_step(model, step_fn, args):
@@ -81,14 +101,16 @@ def test_step(model, step_fn, args):
             model, step_fn, state, data, jax_backend.TEST_STATE
         )
     (data,) = args
-    return step_fn(data)
+    return step_logs(step_fn(data))
 
 
 __all__ = [
     "BACKEND",
     "input_gradient",
     "minimize",
+    "replica_context",
     "require_adversarial_training",
+    "step_logs",
     "test_step",
     "train_step",
 ]

@@ -13,11 +13,15 @@ def minimize(optimizer, loss_fn, variables):
         variables: the trainable variables to update, and only those.
 
     Returns:
-        `(loss, aux)` as computed by `loss_fn`.
+        `(loss, aux)` as computed by `loss_fn` (on this replica's batch).
     """
+    replicas, _ = replica_context()
     with tf.GradientTape() as tape:
         loss, aux = loss_fn()
-        scaled_loss = optimizer.scale_loss(loss)
+        # Under tf.distribute each replica's loss is a mean over its share of
+        # the batch, and the optimizer sums the replicas' gradients: divide by
+        # the replica count so the step equals one on the global batch.
+        scaled_loss = optimizer.scale_loss(loss / replicas if replicas > 1 else loss)
     gradients = tape.gradient(scaled_loss, variables)
     optimizer.apply(gradients, variables)
     return loss, aux
@@ -29,3 +33,30 @@ def input_gradient(fn, x):
         tape.watch(x)
         y = fn(x)
     return tape.gradient(y, x)
+
+
+def replica_context():
+    """`(num_replicas_in_sync, replica_id_in_sync_group)`; `(1, 0)` outside a replica."""
+    context = tf.distribute.get_replica_context()
+    if context is None:  # cross-replica context
+        return 1, 0
+    replica_id = context.replica_id_in_sync_group
+    if not isinstance(replica_id, int):
+        replica_id = tf.get_static_value(replica_id)
+    return context.num_replicas_in_sync, replica_id
+
+
+def step_logs(logs):
+    """Logs of a train or test step, shaped for Keras' reduction across workers.
+
+    Under `MultiWorkerMirroredStrategy`, Keras 3 averages step logs across
+    workers with `strategy.reduce("MEAN", value, axis=0)`, which fails on the
+    scalars a train step returns ("Invalid reduction dimension 0",
+    tensorflow/tensorflow#72388). Giving each value a leading axis of 1 makes
+    that reduction the mean over workers, a scalar again.
+    """
+    if isinstance(
+        tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy
+    ):
+        return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+    return logs

@@ -7,6 +7,8 @@ import warnings
 
 import keras
 
+from keras_gen.distribute import is_chief
+
 NAME = "ckpt-{epoch:04d}.keras"
 NAME_PATTERN = re.compile(r"^ckpt-(\d+)\.keras$")
 TEMPORARY_PREFIX = "tmp-"
@@ -27,6 +29,9 @@ class Checkpoint(keras.callbacks.Callback):
     `keras.callbacks.BackupAndRestore` resumes. So re-running the same script
     after a crash picks up where it stopped. Any checkpoint also loads on its
     own with `keras.models.load_model`.
+
+    Under `MultiWorkerMirroredStrategy` only the chief writes checkpoints;
+    every worker restores from `directory`, which must then be shared.
 
     Why not `BackupAndRestore`: it does save all this state (its weights file
     holds both optimizers, the EMA and the seed state), but it writes its
@@ -116,7 +121,8 @@ class Checkpoint(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._remove_temporaries()
+        if is_chief(self.model):
+            self._remove_temporaries()
         if not self.restore:
             return
         epoch = self._restore_latest()
@@ -130,7 +136,12 @@ class Checkpoint(keras.callbacks.Callback):
     # --- Save ---------------------------------------------------------------
 
     def save(self, epoch):
-        """Atomically writes the checkpoint after `epoch` and prunes old ones."""
+        """Atomically writes the checkpoint after `epoch` and prunes old ones.
+
+        Returns the path written, or `None` on a non-chief worker.
+        """
+        if not is_chief(self.model):
+            return None
         final = self.directory / NAME.format(epoch=epoch)
         temporary = self.directory / f"{TEMPORARY_PREFIX}{os.getpid()}-{final.name}"
         self.model.save(temporary)

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gen import visualization
+from keras_gen.distribute import is_chief
 
 FIXED_INPUTS = "fixed_inputs.npz"
 
@@ -74,6 +75,7 @@ class ImageGrid(keras.callbacks.Callback):
         self.seed = seed
         self.fixed = None
         self._writer = None
+        self._chief = True
 
     # --- Fixed inputs -------------------------------------------------------
 
@@ -111,6 +113,10 @@ class ImageGrid(keras.callbacks.Callback):
         return fixed
 
     def on_train_begin(self, logs=None):
+        # Under MultiWorkerMirroredStrategy only the chief writes grids.
+        self._chief = is_chief(self.model)
+        if not self._chief:
+            return
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / FIXED_INPUTS
         if path.exists():
@@ -160,7 +166,7 @@ class ImageGrid(keras.callbacks.Callback):
         )
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
+        if (epoch + 1) % self.every or not self._chief:
             return
         grid = self.render()
         visualization.save_image(grid, self.directory / f"epoch_{epoch + 1:04d}.png")
@@ -172,7 +178,7 @@ class ImageGrid(keras.callbacks.Callback):
             self._writer.flush()
 
     def on_train_end(self, logs=None):
-        if self.gif:
+        if self.gif and self._chief:
             frames = sorted(self.directory.glob("epoch_*.png"))
             if frames:
                 visualization.save_gif(

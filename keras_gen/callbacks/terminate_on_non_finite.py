@@ -37,6 +37,12 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
     ```
     """
 
+    # Keras may run batch-end callbacks in a background thread when all of them
+    # are async-safe, so checking the logs does not stall the next step; an
+    # error raised there reaches fit() at the next batch or the epoch's end,
+    # before any epoch-end callback (a checkpoint) runs.
+    async_safe = True
+
     def __init__(self, suggestion=None):
         super().__init__()
         self.suggestion = suggestion

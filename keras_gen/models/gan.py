@@ -329,6 +329,7 @@ class GAN(GenerativeModel):
             self.g_optimizer = _with_loss_scaling(self.g_optimizer, "g")
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+        kwargs.setdefault("jit_compile", self.default_jit_compile())
         super().compile(
             optimizer=_combined_optimizer(
                 self.d_optimizer,
@@ -373,9 +374,23 @@ class GAN(GenerativeModel):
 
     def sample_noise(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard normal noise in the graph."""
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        return self._replica_share(
+            lambda size: keras.random.normal(
+                (size, self.latent_dim), seed=self.seed_generator
+            ),
+            batch_size,
         )
+
+    @staticmethod
+    def _replica_share(draw, batch_size):
+        """`draw(batch_size)`; under `tf.distribute`, this replica's rows of a
+        draw for the global batch, so that replicas get different noise and
+        training equals single-device training on the global batch."""
+        replicas, replica_id = backend.replica_context()
+        if replicas == 1:
+            return draw(batch_size)
+        values = draw(batch_size * replicas)
+        return values[replica_id * batch_size : (replica_id + 1) * batch_size]
 
     def _generate_fakes(self, batch_size, condition, training):
         noise = self.sample_noise(batch_size)
@@ -386,8 +401,13 @@ class GAN(GenerativeModel):
     def _penalty(self, real_images, fake_images, condition):
         batch_size = ops.shape(real_images)[0]
         weight_shape = (batch_size,) + (1,) * (len(real_images.shape) - 1)
-        weight = keras.random.uniform(
-            weight_shape, dtype=real_images.dtype, seed=self.seed_generator
+        weight = self._replica_share(
+            lambda size: keras.random.uniform(
+                (size,) + weight_shape[1:],
+                dtype=real_images.dtype,
+                seed=self.seed_generator,
+            ),
+            batch_size,
         )
         interpolates = weight * real_images + (1.0 - weight) * fake_images
 

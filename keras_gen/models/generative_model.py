@@ -9,6 +9,24 @@ from keras_gen.callbacks import TerminateOnNonFinite
 
 SEED_STATE_KEY = "seed_generator_state"
 
+CONVOLUTIONS = (
+    keras.layers.Conv1D,
+    keras.layers.Conv2D,
+    keras.layers.Conv3D,
+    keras.layers.Conv1DTranspose,
+    keras.layers.Conv2DTranspose,
+    keras.layers.Conv3DTranspose,
+    keras.layers.DepthwiseConv2D,
+    keras.layers.SeparableConv2D,
+)
+
+
+def _all_layers(layer):
+    """Every layer nested in `layer`, through sub-models' `.layers`."""
+    for child in getattr(layer, "layers", []):
+        yield child
+        yield from _all_layers(child)
+
 
 class GenerativeModel(keras.Model):
     """A `keras.Model` that generates images; the base of GAN and VAE.
@@ -73,6 +91,31 @@ class GenerativeModel(keras.Model):
         validation.check_image_values(images, self.value_range, type(self).__name__)
 
     # --- Training -----------------------------------------------------------
+
+    def default_jit_compile(self):
+        """The `jit_compile` used when `compile()` is not given one.
+
+        Measured with `benchmarks/throughput.py` on CPU: XLA speeds up dense
+        networks but slows convolutional ones down. So on TensorFlow without
+        a GPU and outside `tf.distribute`, it is `True` for models without
+        convolutions and `False` for models with them; everywhere else it is
+        Keras' `"auto"` (XLA on GPU and on JAX).
+        """
+        if keras.backend.backend() != "tensorflow":
+            return "auto"
+        import tensorflow as tf
+
+        # Keras' own test (layers' `supports_jit`, TF op determinism), which
+        # it has no public name for.
+        from keras.src.trainers.trainer import model_supports_jit
+
+        if (
+            tf.config.list_logical_devices("GPU")
+            or tf.distribute.has_strategy()
+            or not model_supports_jit(self)
+        ):
+            return "auto"
+        return not any(isinstance(layer, CONVOLUTIONS) for layer in _all_layers(self))
 
     def check_image_shape(self, images):
         """Raises `ValueError` unless `images` (numpy or a traced tensor) fit the model.

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import networks
+from keras_gen import backend, networks
 from keras_gen.models.generative_model import GenerativeModel
 
 LIKELIHOODS = {
@@ -137,6 +137,7 @@ class VAE(GenerativeModel):
         if optimizer is None:
             optimizer = keras.optimizers.Adam(learning_rate=1e-3)
         self._compile_kwargs = dict(kwargs)
+        kwargs.setdefault("jit_compile", self.default_jit_compile())
         super().compile(optimizer=optimizer, **kwargs)
         self.optimizer.build(self.trainable_variables)
 
@@ -152,6 +153,13 @@ class VAE(GenerativeModel):
         config = dict(config)
         config["optimizer"] = keras.optimizers.deserialize(config["optimizer"])
         self.compile(**config)
+
+    def train_step(self, *args):
+        """Keras' own train step (through `compute_loss`)."""
+        return backend.step_logs(super().train_step(*args))
+
+    def test_step(self, *args):
+        return backend.step_logs(super().test_step(*args))
 
     # --- Model --------------------------------------------------------------
 

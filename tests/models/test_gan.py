@@ -356,3 +356,23 @@ def test_learning_rate_scheduler_reaches_both_optimizers(images):
     fit(gan, images, callbacks=[scheduler])
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-5)
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-5)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="Keras' 'auto' elsewhere"
+)
+def test_default_jit_compile_is_xla_for_dense_models_on_cpu(monkeypatch):
+    # The test session enables op determinism, under which Keras refuses XLA;
+    # pretend it allows it to see keras_gen's choice.
+    import keras.src.trainers.trainer as trainer
+
+    monkeypatch.setattr(trainer, "model_supports_jit", lambda model: True)
+    dense, convolutional = tiny_gan(), tiny_dcgan()
+    assert dense.default_jit_compile() is True
+    assert convolutional.default_jit_compile() is False
+    # An explicit choice wins, and is what the compile config stores.
+    dense.compile(jit_compile=False)
+    assert dense.jit_compile is False
+    assert dense.get_compile_config()["jit_compile"] is False
+    monkeypatch.setattr(trainer, "model_supports_jit", lambda model: False)
+    assert tiny_gan().default_jit_compile() == "auto"

@@ -1,0 +1,418 @@
+"""Does keras_gen cost anything against a hand-written train step? `python benchmarks/throughput.py`.
+
+For each model, in one process, it trains keras_gen's model and a minimal
+hand-written Keras model (`keras.Model` with its own `train_step`, as in the
+keras.io GAN and VAE examples) with the same networks, batch, losses and
+optimizers, on the same in-memory batch, and prints images/s of both and their
+ratio (keras_gen / hand-written; >= 1.0 means keras_gen is not slower).
+
+Both are timed with `fit(verbose=0)` over the same number of steps, after a
+warm-up fit that traces and compiles the step; the timed fits alternate
+(keras_gen first, then the reference first, ...) and each side's best run is
+reported, the one least disturbed by the rest of a shared machine. keras_gen runs with its defaults
+(including its NaN guard); the reference with Keras' defaults.
+
+Rows: the classic MLP GAN (batch 100), DCGAN 28x28 and 64x64 (batch 128),
+CGAN and VAE (batch 128) on the active backend. The hand-written steps are
+written for TensorFlow (GradientTape), PyTorch (autograd) and JAX (stateless,
+`jax.value_and_grad`); on JAX and PyTorch the MLP GAN and VAE are compared.
+`--all-backends` runs the script once per installed backend and prints every
+row.
+
+Options: `--models`, `--steps`, `--repeats`, `--jit-compile` (override
+keras_gen's default), `--steps-per-execution`, `--precision mixed_bfloat16`.
+"""
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import ops  # noqa: E402
+
+import keras_gen as kg  # noqa: E402
+
+BACKEND = keras.backend.backend()
+
+# --- Hand-written references ------------------------------------------------
+
+
+def _bce(logits, target):
+    return ops.mean(
+        keras.losses.binary_crossentropy(
+            ops.full_like(logits, target), logits, from_logits=True
+        )
+    )
+
+
+class HandWrittenGAN(keras.Model):
+    """The keras.io-style GAN: one D step on real + fake, then one G step."""
+
+    def __init__(self, generator, discriminator, latent_dim, num_classes=None):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.num_classes = num_classes
+        self.seed_generator = keras.random.SeedGenerator(0)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
+        super().compile(**kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    # Conditioning as in the CGAN: one-hot labels concatenated to the noise
+    # and tiled as extra channels of the image.
+    def _g_inputs(self, noise, labels):
+        if labels is None:
+            return noise
+        return ops.concatenate([noise, ops.one_hot(labels, self.num_classes)], -1)
+
+    def _d_inputs(self, images, labels):
+        if labels is None:
+            return images
+        one_hot = ops.one_hot(labels, self.num_classes)[:, None, None, :]
+        maps = ops.tile(one_hot, (1, images.shape[1], images.shape[2], 1))
+        return ops.concatenate([images, maps], -1)
+
+    def _d_loss(self, real, labels, noise):
+        fake = self.generator(self._g_inputs(noise, labels), training=True)
+        fake = ops.stop_gradient(fake)
+        real_logits = self.discriminator(self._d_inputs(real, labels), training=True)
+        fake_logits = self.discriminator(self._d_inputs(fake, labels), training=True)
+        return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0)
+
+    def _g_loss(self, labels, noise):
+        fake = self.generator(self._g_inputs(noise, labels), training=True)
+        return _bce(
+            self.discriminator(self._d_inputs(fake, labels), training=True), 1.0
+        )
+
+    def _noise(self, batch_size):
+        return keras.random.normal(
+            (batch_size, self.latent_dim), seed=self.seed_generator
+        )
+
+    def train_step(self, data):
+        real, labels = (data if isinstance(data, tuple) else (data, None))[:2]
+        batch_size = ops.shape(real)[0]
+        if BACKEND == "tensorflow":
+            import tensorflow as tf
+
+            with tf.GradientTape() as tape:
+                d_loss = self._d_loss(real, labels, self._noise(batch_size))
+            d_vars = self.discriminator.trainable_variables
+            self.d_optimizer.apply(tape.gradient(d_loss, d_vars), d_vars)
+            with tf.GradientTape() as tape:
+                g_loss = self._g_loss(labels, self._noise(batch_size))
+            g_vars = self.generator.trainable_variables
+            self.g_optimizer.apply(tape.gradient(g_loss, g_vars), g_vars)
+        else:  # torch
+            import torch
+
+            d_vars = self.discriminator.trainable_variables
+            self.discriminator.zero_grad()
+            d_loss = self._d_loss(real, labels, self._noise(batch_size))
+            d_loss.backward()
+            with torch.no_grad():
+                self.d_optimizer.apply([v.value.grad for v in d_vars], d_vars)
+            g_vars = self.generator.trainable_variables
+            self.generator.zero_grad()
+            g_loss = self._g_loss(labels, self._noise(batch_size))
+            g_loss.backward()
+            with torch.no_grad():
+                self.g_optimizer.apply([v.value.grad for v in g_vars], g_vars)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def jax_loop_rate(generator, discriminator, latent_dim, images, steps, repeats):
+    """JAX: a hand-written jitted loop (Keras' "training loop in JAX" guide style).
+
+    Not `fit()`: a minimal Keras model cannot carry two optimizers' state
+    through the JAX trainer, so the reference is the loop JAX users write.
+    """
+    import jax
+
+    d_opt, g_opt = _adam(), _adam()
+    d_opt.build(discriminator.trainable_variables)
+    g_opt.build(generator.trainable_variables)
+    real = jax.numpy.asarray(images)
+    batch_size = real.shape[0]
+
+    def step(state, key):
+        g_vars, g_nt, d_vars, d_nt, g_opt_vars, d_opt_vars = state
+        key_d, key_g = jax.random.split(key)
+        noise_d = jax.random.normal(key_d, (batch_size, latent_dim))
+        noise_g = jax.random.normal(key_g, (batch_size, latent_dim))
+
+        def d_loss_fn(d_vars, d_nt):
+            fake, _ = generator.stateless_call(g_vars, g_nt, noise_d, training=True)
+            fake = jax.lax.stop_gradient(fake)
+            real_logits, d_nt = discriminator.stateless_call(
+                d_vars, d_nt, real, training=True
+            )
+            fake_logits, d_nt = discriminator.stateless_call(
+                d_vars, d_nt, fake, training=True
+            )
+            return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0), d_nt
+
+        (d_loss, d_nt), grads = jax.value_and_grad(d_loss_fn, has_aux=True)(
+            d_vars, d_nt
+        )
+        d_vars, d_opt_vars = d_opt.stateless_apply(d_opt_vars, grads, d_vars)
+
+        def g_loss_fn(g_vars, g_nt):
+            fake, g_nt = generator.stateless_call(g_vars, g_nt, noise_g, training=True)
+            logits, _ = discriminator.stateless_call(d_vars, d_nt, fake, training=True)
+            return _bce(logits, 1.0), g_nt
+
+        (g_loss, g_nt), grads = jax.value_and_grad(g_loss_fn, has_aux=True)(
+            g_vars, g_nt
+        )
+        g_vars, g_opt_vars = g_opt.stateless_apply(g_opt_vars, grads, g_vars)
+        return (g_vars, g_nt, d_vars, d_nt, g_opt_vars, d_opt_vars), (d_loss, g_loss)
+
+    step = jax.jit(step, donate_argnums=0)
+    state = tuple(
+        [v.value for v in variables]
+        for variables in (
+            generator.trainable_variables,
+            generator.non_trainable_variables,
+            discriminator.trainable_variables,
+            discriminator.non_trainable_variables,
+            g_opt.variables,
+            d_opt.variables,
+        )
+    )
+    key = jax.random.PRNGKey(0)
+
+    def timed(state, key, count):
+        start = time.perf_counter()
+        for _ in range(count):
+            key, subkey = jax.random.split(key)
+            state, losses = step(state, subkey)
+            # fit() reads the logs after each step; so does the reference.
+            jax.block_until_ready(losses)
+        return state, key, count * batch_size / (time.perf_counter() - start)
+
+    state, key, _ = timed(state, key, 2)
+    rates = []
+    for _ in range(repeats):
+        state, key, rate = timed(state, key, steps)
+        rates.append(rate)
+    return rates
+
+
+class HandWrittenVAE(keras.Model):
+    """The keras.io VAE: Bernoulli reconstruction (summed over pixels) + KL."""
+
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+        self.seed_generator = keras.random.SeedGenerator(0)
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        z_mean, z_log_var = self.encoder(x, training=training)
+        eps = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        z = z_mean + ops.exp(0.5 * z_log_var) * eps
+        logits = self.decoder(z, training=training)
+        per_pixel = ops.binary_crossentropy(x, logits, from_logits=True)
+        reconstruction = ops.sum(per_pixel, axis=(1, 2, 3))
+        kl = -0.5 * ops.sum(
+            1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1
+        )
+        return ops.mean(reconstruction + kl)
+
+    def call(self, x):
+        return self.decoder(self.encoder(x)[0])
+
+
+# --- Rows -------------------------------------------------------------------
+
+
+def _adam():
+    return keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+def _clone(network):
+    clone = keras.models.clone_model(network)
+    clone.set_weights(network.get_weights())
+    return clone
+
+
+def gan_pair(kind, compile_kwargs):
+    """(keras_gen model, reference model, batch, data) for one row."""
+    rng = np.random.default_rng(0)
+    if kind == "mlp_gan":
+        batch, shape, latent = 100, (28, 28, 1), 64
+        model = kg.GAN(
+            kg.networks.mlp_generator(latent, shape),
+            kg.networks.mlp_discriminator(shape),
+            latent_dim=latent,
+            seed=0,
+        )
+    elif kind in ("dcgan_28", "dcgan_64"):
+        size = 28 if kind == "dcgan_28" else 64
+        batch, shape, latent = 128, (size, size, 1), 100
+        model = kg.DCGAN(image_shape=shape, latent_dim=latent, seed=0)
+    else:  # cgan
+        batch, shape, latent = 128, (28, 28, 1), 100
+        model = kg.CGAN(num_classes=10, image_shape=shape, latent_dim=latent, seed=0)
+    model.compile(d_optimizer=_adam(), g_optimizer=_adam(), **compile_kwargs)
+    reference = HandWrittenGAN(
+        _clone(model.generator),
+        _clone(model.discriminator),
+        latent,
+        num_classes=10 if kind == "cgan" else None,
+    )
+    reference.compile(d_optimizer=_adam(), g_optimizer=_adam())
+    images = rng.uniform(-1, 1, (batch,) + shape).astype("float32")
+    data = (images, rng.integers(0, 10, batch)) if kind == "cgan" else images
+    return model, reference, batch, data
+
+
+def vae_pair(compile_kwargs):
+    rng = np.random.default_rng(0)
+    model = kg.VAE(image_shape=(28, 28, 1), seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), **compile_kwargs)
+    reference = HandWrittenVAE(_clone(model.encoder), _clone(model.decoder))
+    reference.compile(optimizer=keras.optimizers.Adam(1e-3))
+    images = (rng.uniform(0, 1, (128, 28, 28, 1)) > 0.5).astype("float32")
+    return model, reference, 128, images
+
+
+def _dataset(data):
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensors(data).repeat()
+
+
+def _rate(model, dataset, batch, steps):
+    start = time.perf_counter()
+    model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
+    return steps * batch / (time.perf_counter() - start)
+
+
+def summary(rates):
+    """The best of the repeats: the least disturbed by other work on the machine."""
+    return max(rates)
+
+
+def measure(model, reference, batch, data, steps, repeats):
+    dataset = _dataset(data)
+    model.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)  # trace, warm up
+    if BACKEND == "jax" and isinstance(reference, HandWrittenGAN):
+        ours = [_rate(model, dataset, batch, steps) for _ in range(repeats)]
+        theirs = jax_loop_rate(
+            reference.generator,
+            reference.discriminator,
+            reference.latent_dim,
+            data,
+            steps,
+            repeats,
+        )
+        return summary(ours), summary(theirs)
+    reference.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)
+    ours, theirs = [], []
+    for repeat in range(repeats):
+        # Alternate which side goes first: on a shared machine the run after
+        # another can be slower.
+        pair = [(model, ours), (reference, theirs)]
+        for m, rates in pair if repeat % 2 == 0 else reversed(pair):
+            rates.append(_rate(m, dataset, batch, steps))
+    return summary(ours), summary(theirs)
+
+
+STEPS = {"mlp_gan": 100, "dcgan_28": 10, "dcgan_64": 5, "cgan": 10, "vae": 40}
+ROWS = ("mlp_gan", "dcgan_28", "dcgan_64", "cgan", "vae")
+PORTABLE_ROWS = ("mlp_gan", "vae")  # hand-written references on JAX and PyTorch
+
+
+def run(models, steps_scale, repeats, compile_kwargs):
+    results = []
+    for kind in models:
+        if BACKEND != "tensorflow" and kind not in PORTABLE_ROWS:
+            continue
+        if kind == "vae":
+            model, reference, batch, data = vae_pair(compile_kwargs)
+        else:
+            model, reference, batch, data = gan_pair(kind, compile_kwargs)
+        steps = max(2, int(STEPS[kind] * steps_scale))
+        ours, theirs = measure(model, reference, batch, data, steps, repeats)
+        jit = model.jit_compile
+        results.append((BACKEND, kind, batch, jit, ours, theirs))
+        print(
+            f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(jit):<5}  "
+            f"keras_gen {ours:8.1f} img/s  hand-written {theirs:8.1f} img/s  "
+            f"ratio {ours / theirs:.2f}",
+            flush=True,
+        )
+        keras.backend.clear_session()
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=list(ROWS), choices=ROWS)
+    parser.add_argument(
+        "--steps-scale",
+        type=float,
+        default=1.0,
+        help="multiply each row's timed steps by this",
+    )
+    parser.add_argument("--repeats", type=int, default=4)
+    parser.add_argument("--jit-compile", choices=("auto", "true", "false"))
+    parser.add_argument("--steps-per-execution", type=int)
+    parser.add_argument("--precision", help="a keras.mixed_precision policy name")
+    parser.add_argument(
+        "--all-backends",
+        action="store_true",
+        help="run once per installed backend (subprocesses)",
+    )
+    args = parser.parse_args()
+
+    if args.all_backends:
+        forwarded = [a for a in sys.argv[1:] if a != "--all-backends"]
+        for backend in ("tensorflow", "jax", "torch"):
+            if importlib.util.find_spec(backend) is None:
+                print(f"{backend:<10} not installed")
+                continue
+            env = dict(os.environ, KERAS_BACKEND=backend)
+            subprocess.run([sys.executable, __file__, *forwarded], env=env, check=True)
+        return
+
+    if args.precision:
+        keras.mixed_precision.set_global_policy(args.precision)
+    compile_kwargs = {}
+    if args.jit_compile:
+        compile_kwargs["jit_compile"] = {"auto": "auto", "true": True, "false": False}[
+            args.jit_compile
+        ]
+    if args.steps_per_execution:
+        compile_kwargs["steps_per_execution"] = args.steps_per_execution
+    print(
+        f"# {BACKEND}, keras {keras.__version__}, {os.cpu_count()} CPU cores, "
+        f"options {compile_kwargs or 'defaults'}, precision {args.precision or 'float32'}"
+    )
+    run(args.models, args.steps_scale, args.repeats, compile_kwargs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Trains the same GAN on one device and under MirroredStrategy on 2 logical CPUs.
+
+Usage: python -m tests.distribution.mirrored_vs_single OUT.npz KIND
+
+Run in its own process: logical devices must be configured before TensorFlow
+starts. Saves the final weights and the logged losses of both runs.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ["KERAS_BACKEND"] = "tensorflow"
+
+import tensorflow as tf  # noqa: E402
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(
+    cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from tests.helpers import IMAGE_SHAPE, tiny_gan  # noqa: E402
+
+GLOBAL_BATCH = 16
+
+
+def build(kind):
+    options = (
+        {"gradient_penalty": 10.0, "loss": "wasserstein"} if kind == "wgan_gp" else {}
+    )
+    model = tiny_gan(seed=0)
+    rng = np.random.default_rng(1)
+    for variable in model.trainable_variables:
+        variable.assign(rng.normal(0, 0.2, variable.shape).astype("float32"))
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3),
+        g_optimizer=keras.optimizers.Adam(1e-3),
+        # tf.distribute runs without XLA; so does the single-device run, whose
+        # random ops would otherwise pick another generator algorithm.
+        jit_compile=False,
+        **options,
+    )
+    return model
+
+
+def train(kind, strategy):
+    images = (
+        np.random.default_rng(2).uniform(-1, 1, (64,) + IMAGE_SHAPE).astype("float32")
+    )
+    dataset = tf.data.Dataset.from_tensor_slices(images).batch(GLOBAL_BATCH)
+    with strategy.scope():
+        model = build(kind)
+    history = model.fit(dataset, epochs=2, verbose=0)
+    weights = [keras.ops.convert_to_numpy(v) for v in model.trainable_variables]
+    return weights, history.history, model.distribute_strategy.num_replicas_in_sync
+
+
+def main(path, kind):
+    single, single_logs, n1 = train(kind, tf.distribute.get_strategy())
+    mirrored, mirrored_logs, n2 = train(
+        kind, tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    )
+    assert (n1, n2) == (1, 2), (n1, n2)
+    results = {"replicas": np.array([n1, n2])}
+    for index, (a, b) in enumerate(zip(single, mirrored)):
+        results[f"single/w{index}"] = a
+        results[f"mirrored/w{index}"] = b
+    for name in single_logs:
+        results[f"single/{name}"] = np.array(single_logs[name])
+        results[f"mirrored/{name}"] = np.array(mirrored_logs[name])
+    np.savez(path, **results)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

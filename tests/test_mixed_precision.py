@@ -1,0 +1,108 @@
+"""Every model trains under the mixed_float16 and mixed_bfloat16 policies."""
+
+import keras
+import numpy as np
+import pytest
+
+from tests.helpers import IMAGE_SHAPE, tiny_cgan, tiny_dcgan, tiny_gan, tiny_vae
+
+POLICIES = ["mixed_float16", "mixed_bfloat16"]
+
+
+@pytest.fixture
+def policy(request):
+    keras.mixed_precision.set_global_policy(request.param)
+    yield request.param
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def train(model, images, labels=None, epochs=2):
+    data = (images, labels) if labels is not None else (images,)
+    return model.fit(*data, batch_size=8, epochs=epochs, verbose=0, shuffle=False)
+
+
+def assert_finite(history):
+    for name, values in history.history.items():
+        assert np.all(np.isfinite(values)), (name, values)
+
+
+@pytest.mark.parametrize("policy", POLICIES, indirect=True)
+@pytest.mark.parametrize(
+    "make, options",
+    [
+        (tiny_gan, {}),
+        (tiny_dcgan, {"label_smoothing": 0.1}),
+        (tiny_dcgan, {"loss": "wasserstein", "gradient_penalty": 10.0}),
+    ],
+    ids=["gan", "dcgan", "dcgan-wgan-gp"],
+)
+def test_gans_train_with_float32_outputs_and_losses(policy, images, make, options):
+    gan = make()
+    gan.compile(**options)
+    assert gan.generator.compute_dtype == policy.split("_")[1]
+    history = train(gan, images)
+    assert_finite(history)
+    # Discriminator logits and generated images leave the networks in float32.
+    assert keras.backend.standardize_dtype(gan.discriminator(images).dtype) == "float32"
+    assert keras.backend.standardize_dtype(gan.generate(2, seed=0).dtype) == "float32"
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
+def test_float16_scales_both_losses(policy, images):
+    gan = tiny_dcgan()
+    gan.compile(loss="wasserstein", gradient_penalty=10.0)
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+    assert gan.d_optimizer is not gan.g_optimizer
+    train(gan, images)
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        scale = float(optimizer.dynamic_scale)
+        # In use (the optimizer counted its steps) and not collapsed by the penalty.
+        assert int(optimizer.iterations) > 0
+        assert np.isfinite(scale) and scale >= 1.0, scale
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
+def test_loss_scaling_can_be_turned_off(policy):
+    gan = tiny_gan()
+    gan.compile(auto_scale_loss=False)
+    assert not isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
+def test_bfloat16_needs_no_loss_scaling(policy):
+    gan = tiny_gan()
+    gan.compile()
+    assert not isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+@pytest.mark.parametrize("policy", POLICIES, indirect=True)
+def test_cgan_trains(policy, images):
+    cgan = tiny_cgan()
+    cgan.compile()
+    labels = np.arange(len(images)) % 3
+    assert_finite(train(cgan, images, labels))
+    assert cgan.generate(labels=[0, 1]).dtype == np.float32
+
+
+@pytest.mark.parametrize("policy", POLICIES, indirect=True)
+def test_vae_trains(policy, images):
+    vae = tiny_vae()
+    vae.compile()
+    if policy == "mixed_float16":
+        assert isinstance(vae.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert_finite(train(vae, (images + 1) / 2))
+    assert vae.decode(np.zeros((2, 2), "float32")).shape == (2,) + IMAGE_SHAPE
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
+def test_float16_model_saves_and_loads(policy, images, tmp_path):
+    gan = tiny_gan()
+    gan.compile()
+    train(gan, images, epochs=1)
+    gan.save(tmp_path / "gan.keras")
+    restored = keras.models.load_model(tmp_path / "gan.keras")
+    assert isinstance(restored.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    np.testing.assert_allclose(
+        restored.generate(4, seed=1), gan.generate(4, seed=1), atol=1e-3
+    )

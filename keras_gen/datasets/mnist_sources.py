@@ -145,6 +145,7 @@ def mnist(
     shuffle=True,
     seed=None,
     drop_remainder=True,
+    image_size=None,
 ):
     """MNIST as a batched `tf.data.Dataset` of float32 `(28, 28, 1)` images.
 
@@ -160,6 +161,7 @@ def mnist(
         shuffle: shuffle each epoch.
         seed: shuffle seed.
         drop_remainder: drop the last partial batch (GANs want equal batches).
+        image_size: optional `(height, width)` to resize to, e.g. `(64, 64)`.
 
     Example:
 
@@ -169,6 +171,7 @@ def mnist(
     ds = kg.datasets.mnist(batch_size=128)             # images in [-1, 1]
     ds = kg.datasets.mnist(batch_size=128, labels=True)  # (images, labels)
     ds = kg.datasets.mnist(value_range=(0, 1))         # for kg.VAE
+    ds = kg.datasets.mnist(image_size=(64, 64))        # upsampled, 64x64
     ```
     """
     images, class_ids, _ = load_arrays(split, data_dir)
@@ -183,4 +186,5 @@ def mnist(
         seed=seed,
         drop_remainder=drop_remainder,
         shuffle_buffer=len(images),
+        image_size=image_size,
     )

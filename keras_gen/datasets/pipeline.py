@@ -23,6 +23,7 @@ def finish(
     drop_remainder=True,
     cache=True,
     shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
+    image_size=None,
 ):
     """Caches, shuffles, batches, scales and prefetches a dataset of examples.
 
@@ -40,6 +41,8 @@ def finish(
         drop_remainder: drop the last partial batch (GANs want equal batches).
         cache: keep the examples in memory after the first epoch.
         shuffle_buffer: examples held by the shuffle buffer.
+        image_size: optional `(height, width)` to resize each batch to
+            (bilinear), e.g. `(64, 64)` for MNIST at the DCGAN paper's size.
     """
     if cache:
         dataset = dataset.cache()
@@ -51,6 +54,10 @@ def finish(
 
     def scale_batch(*example):
         images = scale(example[0], input_range, value_range)
+        if image_size is not None:
+            images = tf.image.resize(images, image_size)
+            # Bilinear resizing stays within the input range up to rounding.
+            images = tf.clip_by_value(images, *sorted(value_range))
         return images if len(example) == 1 else (images, example[1])
 
     dataset = dataset.map(scale_batch, num_parallel_calls=tf.data.AUTOTUNE)

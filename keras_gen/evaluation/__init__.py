@@ -5,7 +5,7 @@ from keras_gen.evaluation.classifier import (
     feature_extractor,
     mnist_classifier,
 )
-from keras_gen.evaluation.evaluate import Evaluator, evaluate
+from keras_gen.evaluation.evaluate import Evaluator, default_reference_images, evaluate
 from keras_gen.evaluation.metrics import (
     class_coverage,
     classifier_score,
@@ -24,6 +24,7 @@ __all__ = [
     "build_mnist_classifier",
     "class_coverage",
     "classifier_score",
+    "default_reference_images",
     "evaluate",
     "feature_extractor",
     "frechet_distance",

@@ -31,7 +31,7 @@ def run_example(name, argv):
         spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        module.main([str(a) for a in argv])
+        return module.main([str(a) for a in argv])
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -51,6 +51,8 @@ def test_export_and_serve_example(fake_mnist, tmp_path):
         ("cgan_mnist", ["--base-filters", 8], "cgan.keras"),
         ("vae_mnist", ["--latent-dim", 2], "vae.keras"),
         ("acgan_mnist", ["--base-filters", 8], "acgan.keras"),
+        ("dcgan64_mnist", ["--base-filters", 4], "dcgan64.keras"),
+        ("image_folder", ["--base-filters", 4, "--conditional"], "model.keras"),
     ],
 )
 def test_example_trains_writes_grids_and_saves(
@@ -61,3 +63,13 @@ def test_example_trains_writes_grids_and_saves(
     assert list((out / "samples").glob("epoch_*.png")), "no sample grid written"
     model = keras.models.load_model(out / saved)
     assert model.compiled
+
+
+def test_resume_example_continues_after_the_interruption(fake_mnist, tmp_path, capsys):
+    out = tmp_path / "run"
+    history = run_example(
+        "resume_training",
+        ["--data", fake_mnist, "--epochs", 2, "--out", out, "--base-filters", 4],
+    )
+    assert history.epoch == [1]  # epoch 2 only: epoch 1 came from the checkpoint
+    assert "Resuming from ckpt-0001.keras" in capsys.readouterr().out

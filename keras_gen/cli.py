@@ -1,0 +1,374 @@
+"""The `keras-gen` command: train, sample, export and evaluate without writing code.
+
+```
+keras-gen train dcgan --dataset mnist --epochs 50 --out runs/dcgan
+keras-gen train dcgan --out runs/dcgan --epochs 80 --resume   # continue that run
+keras-gen sample runs/dcgan --num 64 --out grid.png
+keras-gen sample runs/cgan --labels 3 3 7 7 --out sevens.png
+keras-gen export runs/dcgan exports/dcgan/1
+keras-gen evaluate runs/dcgan
+```
+
+A run folder holds everything a run writes:
+
+| path | what |
+| --- | --- |
+| `run.json` | the settings the run was started with (`--resume` reuses them) |
+| `samples/epoch_NNNN.png`, `samples/progress.gif` | image grids from fixed noise |
+| `checkpoints/ckpt-NNNN.keras` | the full training state (`kg.callbacks.Checkpoint`) |
+| `logs/` | TensorBoard logs: losses and sample grids |
+| `history.csv` | one row of logged metrics per epoch (`keras.callbacks.CSVLogger`) |
+| `model.keras` | the trained model, written when training ends |
+
+A usage error (unknown option, a run folder that is missing or already used)
+prints one line and exits with status 2.
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+
+RUN_FILE = "run.json"
+MODEL_FILE = "model.keras"
+MODELS = ("gan", "dcgan", "cgan", "vae")
+#: Settings stored in run.json and reused by `--resume`.
+RUN_SETTINGS = (
+    "model",
+    "dataset",
+    "data_dir",
+    "image_size",
+    "color_mode",
+    "batch_size",
+    "latent_dim",
+    "base_filters",
+    "hidden_units",
+    "num_classes",
+    "label_smoothing",
+    "seed",
+    "checkpoint_every",
+)
+
+
+class UsageError(Exception):
+    """A command-line mistake: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+# --- Building blocks (importable for scripts) -------------------------------
+
+
+def build_model(settings, image_shape):
+    """The model a run's settings describe, for images of `image_shape`."""
+    import keras_gen as kg
+
+    kind, latent, seed = settings["model"], settings["latent_dim"], settings["seed"]
+    if kind == "gan":
+        latent = latent or 64
+        hidden = tuple(settings["hidden_units"] or (256, 256))
+        return kg.GAN(
+            kg.networks.mlp_generator(latent, image_shape, hidden),
+            kg.networks.mlp_discriminator(image_shape, hidden),
+            latent_dim=latent,
+            seed=seed,
+        )
+    width = {"base_filters": settings["base_filters"]} if settings["base_filters"] else {}
+    if kind == "dcgan":
+        return kg.DCGAN(image_shape, latent_dim=latent or 100, seed=seed, **width)
+    if kind == "cgan":
+        return kg.CGAN(
+            settings["num_classes"], image_shape, latent_dim=latent or 100, seed=seed, **width
+        )
+    return kg.VAE(image_shape, latent_dim=latent or 16, seed=seed)
+
+
+def load_dataset(settings):
+    """The training dataset a run's settings describe."""
+    import keras_gen as kg
+
+    kind = settings["model"]
+    options = {
+        "batch_size": settings["batch_size"],
+        "labels": kind == "cgan",
+        "value_range": (0.0, 1.0) if kind == "vae" else (-1.0, 1.0),
+        "seed": settings["seed"],
+    }
+    size = settings["image_size"]
+    image_size = (size, size) if size else None
+    name, data_dir = settings["dataset"], settings["data_dir"]
+    if name == "mnist":
+        return kg.datasets.mnist(data_dir=data_dir, image_size=image_size, **options)
+    if name == "folder":
+        if not data_dir:
+            raise UsageError("--dataset folder needs --data-dir, the image folder")
+        return kg.datasets.from_directory(
+            data_dir,
+            image_size=image_size or (64, 64),
+            color_mode=settings["color_mode"],
+            **options,
+        )
+    return kg.datasets.load(name, data_dir=data_dir, image_size=image_size, **options)
+
+
+def load_run_model(run):
+    """The model of a run folder: `model.keras`, else its newest checkpoint."""
+    import keras
+
+    import keras_gen as kg
+
+    run = pathlib.Path(run)
+    if not run.is_dir():
+        raise UsageError(f"no run folder at {run}")
+    path = run / MODEL_FILE
+    if not path.is_file():
+        checkpoints = kg.callbacks.Checkpoint(run / "checkpoints").checkpoints()
+        if not checkpoints:
+            raise UsageError(
+                f"{run} holds no {MODEL_FILE} and no checkpoint; train it first "
+                f"(keras-gen train ... --out {run})"
+            )
+        path = list(checkpoints.values())[-1]
+    return keras.models.load_model(path)
+
+
+# --- Commands ---------------------------------------------------------------
+
+
+def _read_settings(run):
+    try:
+        return json.loads((run / RUN_FILE).read_text())
+    except FileNotFoundError:
+        raise UsageError(
+            f"nothing to resume: {run / RUN_FILE} does not exist; start the run "
+            "without --resume"
+        ) from None
+
+
+def train(args):
+    import keras
+
+    import keras_gen as kg
+
+    run = args.out
+    if args.resume:
+        settings = _read_settings(run)
+        if args.model != settings["model"]:
+            raise UsageError(
+                f"{run} is a {settings['model']} run; resume it with "
+                f"`keras-gen train {settings['model']} --out {run} --resume`"
+            )
+    else:
+        if (run / RUN_FILE).exists():
+            raise UsageError(
+                f"{run} already holds a run; pass --resume to continue it, or "
+                "choose another --out"
+            )
+        if args.model == "cgan" and args.num_classes is None:
+            args.num_classes = 10
+        settings = {name: getattr(args, name) for name in RUN_SETTINGS}
+        if settings["data_dir"] is not None:
+            settings["data_dir"] = str(pathlib.Path(settings["data_dir"]).resolve())
+    try:
+        dataset = load_dataset(settings)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+    spec = dataset.element_spec
+    image_shape = tuple((spec[0] if isinstance(spec, tuple) else spec).shape[1:])
+    run.mkdir(parents=True, exist_ok=True)
+    (run / RUN_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+
+    model = build_model(settings, image_shape)
+    if settings["model"] == "vae":
+        model.compile()
+    else:
+        model.compile(label_smoothing=settings["label_smoothing"])
+    callbacks = [
+        kg.callbacks.Checkpoint(run / "checkpoints", every=settings["checkpoint_every"]),
+        kg.callbacks.ImageGrid(run / "samples", log_dir=run / "logs"),
+        kg.callbacks.TrainingMonitor(),
+        keras.callbacks.CSVLogger(run / "history.csv", append=args.resume),
+        keras.callbacks.TensorBoard(run / "logs"),
+    ]
+    model.fit(dataset, epochs=args.epochs, callbacks=callbacks, verbose=args.verbose)
+    model.save(run / MODEL_FILE)
+    print(f"Saved {run / MODEL_FILE}")
+
+
+def sample(args):
+    import numpy as np
+
+    import keras_gen as kg
+
+    model = load_run_model(args.run)
+    conditional = isinstance(model, kg.CGAN)
+    if args.labels and not conditional:
+        raise UsageError(
+            f"--labels needs a conditional model (cgan); {args.run} holds a "
+            f"{type(model).__name__}"
+        )
+    if conditional:
+        cycle = args.labels or list(range(model.num_classes))
+        bad = [label for label in cycle if not 0 <= label < model.num_classes]
+        if bad:
+            raise UsageError(
+                f"--labels must lie in [0, {model.num_classes}); got {bad}"
+            )
+        labels = np.resize(np.asarray(cycle, "int32"), args.num)
+        images = model.generate(labels=labels, seed=args.seed)
+    else:
+        images = model.generate(args.num, seed=args.seed)
+    grid = kg.visualization.image_grid(images, args.columns, model.value_range)
+    kg.visualization.save_image(grid, args.out)
+    print(f"Saved {args.num} samples to {args.out}")
+
+
+def export(args):
+    model = load_run_model(args.run)
+    path = model.export_generator(args.export_dir)
+    print(f"Exported {type(model).__name__} generator to {path}")
+
+
+def evaluate(args):
+    import keras_gen as kg
+
+    model = load_run_model(args.run)
+    if tuple(model.image_shape) != (28, 28, 1):
+        raise UsageError(
+            "evaluate scores samples with the bundled MNIST classifier, for "
+            f"28x28x1 images; {args.run} makes {model.image_shape} images "
+            "(use kg.evaluation.Evaluator with your own classifier)"
+        )
+    results = kg.evaluation.evaluate(model, num_samples=args.num_samples, seed=args.seed)
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for name, value in results.items():
+            print(f"{name:<22} {value:.4f}")
+
+
+# --- Parser -----------------------------------------------------------------
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def make_parser():
+    from keras_gen import __version__
+
+    parser = _Parser(
+        prog="keras-gen",
+        description="Train, sample, export and evaluate keras_gen models.",
+    )
+    parser.add_argument("--version", action="version", version=f"keras-gen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train_parser = commands.add_parser(
+        "train",
+        help="train a model; writes a run folder",
+        description="Train a model with a progress bar; grids, checkpoints, "
+        "TensorBoard logs and history.csv go to the run folder (--out).",
+    )
+    train_parser.add_argument("model", choices=MODELS)
+    train_parser.add_argument(
+        "--dataset",
+        default="mnist",
+        help="'mnist' (default), 'folder' (images under --data-dir) or any "
+        "tensorflow-datasets name with images",
+    )
+    train_parser.add_argument(
+        "--data-dir",
+        help="local data: for mnist a folder with mnist.npz or the IDX files; "
+        "for 'folder' the image folder; for a tensorflow-datasets name its data_dir",
+    )
+    train_parser.add_argument("--epochs", type=_positive, default=50)
+    train_parser.add_argument("--batch-size", type=_positive, default=128)
+    train_parser.add_argument("--out", type=pathlib.Path, required=True, help="run folder")
+    train_parser.add_argument(
+        "--resume", action="store_true", help="continue the run in --out from its last checkpoint"
+    )
+    train_parser.add_argument(
+        "--image-size", type=_positive, help="resize images to this height and width"
+    )
+    train_parser.add_argument(
+        "--color-mode",
+        choices=("rgb", "grayscale", "rgba"),
+        default="rgb",
+        help="channels of --dataset folder images",
+    )
+    train_parser.add_argument("--latent-dim", type=_positive, help="noise / latent size")
+    train_parser.add_argument(
+        "--base-filters", type=_positive, help="width of the dcgan and cgan networks"
+    )
+    train_parser.add_argument(
+        "--hidden-units", type=_positive, nargs="+", help="hidden layer widths of the gan"
+    )
+    train_parser.add_argument("--num-classes", type=_positive, help="classes (cgan; default 10)")
+    train_parser.add_argument(
+        "--label-smoothing", type=float, default=0.1, help="real label is 1 - this (GANs)"
+    )
+    train_parser.add_argument("--checkpoint-every", type=_positive, default=5)
+    train_parser.add_argument("--seed", type=int, default=0)
+    train_parser.add_argument(
+        "--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity"
+    )
+    train_parser.set_defaults(handler=train)
+
+    sample_parser = commands.add_parser(
+        "sample", help="save a grid of samples", description="Save a grid of samples from a run."
+    )
+    sample_parser.add_argument("run", type=pathlib.Path)
+    sample_parser.add_argument("--num", type=_positive, default=64)
+    sample_parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("samples.png"))
+    sample_parser.add_argument(
+        "--labels", type=int, nargs="+", help="classes to draw, repeated to --num (cgan)"
+    )
+    sample_parser.add_argument("--columns", type=_positive)
+    sample_parser.add_argument("--seed", type=int, default=0)
+    sample_parser.set_defaults(handler=sample)
+
+    export_parser = commands.add_parser(
+        "export",
+        help="export the generator as a SavedModel",
+        description="Export a run's generator as a TensorFlow SavedModel (see docs/serving.md).",
+    )
+    export_parser.add_argument("run", type=pathlib.Path)
+    export_parser.add_argument("export_dir", type=pathlib.Path)
+    export_parser.set_defaults(handler=export)
+
+    evaluate_parser = commands.add_parser(
+        "evaluate",
+        help="print quality metrics",
+        description="Score a run's samples with the bundled MNIST classifier.",
+    )
+    evaluate_parser.add_argument("run", type=pathlib.Path)
+    evaluate_parser.add_argument("--num-samples", type=_positive, default=10_000)
+    evaluate_parser.add_argument("--seed", type=int, default=0)
+    evaluate_parser.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate_parser.set_defaults(handler=evaluate)
+    return parser
+
+
+def main(argv=None):
+    """Runs the command line; returns the exit status."""
+    try:
+        args = make_parser().parse_args(argv)
+        args.handler(args)
+    except UsageError as error:
+        message = str(error)
+        if not message.startswith("keras-gen"):
+            message = f"keras-gen: error: {message}"
+        print(message, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`keras-gen` train / sample / export / evaluate on a tiny local MNIST file."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from keras_gen import cli
+
+TINY = ["--batch-size", "16", "--latent-dim", "8", "--verbose", "0"]
+
+
+@pytest.fixture(scope="module")
+def mnist_file(tmp_path_factory):
+    """A Keras-layout mnist.npz with 64 training digits (random pixels)."""
+    rng = np.random.default_rng(0)
+    path = tmp_path_factory.mktemp("data") / "mnist.npz"
+    np.savez(
+        path,
+        x_train=rng.integers(0, 256, (64, 28, 28), dtype=np.uint8),
+        y_train=rng.integers(0, 10, 64, dtype=np.uint8),
+        x_test=rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),
+        y_test=rng.integers(0, 10, 16, dtype=np.uint8),
+    )
+    return path
+
+
+def train(run, model, mnist_file, *extra):
+    return cli.main(
+        ["train", model, "--data-dir", str(mnist_file), "--out", str(run), *TINY, *extra]
+    )
+
+
+def usage_error(capsys, argv):
+    status = cli.main(argv)
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1, err
+    return err
+
+
+@pytest.fixture(scope="module")
+def dcgan_run(tmp_path_factory, mnist_file):
+    run = tmp_path_factory.mktemp("runs") / "dcgan"
+    assert train(run, "dcgan", mnist_file, "--epochs", "1", "--base-filters", "4") == 0
+    return run
+
+
+def test_train_writes_a_complete_run_folder(dcgan_run):
+    assert (dcgan_run / "model.keras").is_file()
+    assert (dcgan_run / "samples" / "epoch_0001.png").is_file()
+    assert (dcgan_run / "checkpoints" / "ckpt-0001.keras").is_file()
+    assert any((dcgan_run / "logs").rglob("events.out.tfevents.*"))
+    rows = (dcgan_run / "history.csv").read_text().splitlines()
+    assert rows[0].split(",")[:3] == ["epoch", "d_loss", "fake_score"]
+    assert len(rows) == 2
+    settings = json.loads((dcgan_run / "run.json").read_text())
+    assert settings["model"] == "dcgan" and settings["base_filters"] == 4
+
+
+def test_resume_continues_the_run(tmp_path, mnist_file, capsys):
+    run = tmp_path / "run"
+    assert train(run, "gan", mnist_file, "--epochs", "1", "--hidden-units", "16") == 0
+    # Starting over on top of it is refused ...
+    err = usage_error(
+        capsys,
+        ["train", "gan", "--data-dir", str(mnist_file), "--out", str(run), *TINY],
+    )
+    assert "--resume" in err
+    # ... resuming trains epoch 2 only, with the settings of the first call.
+    assert cli.main(["train", "gan", "--out", str(run), "--epochs", "2", "--resume", "--verbose", "0"]) == 0
+    rows = (run / "history.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1"]
+    assert (run / "checkpoints" / "ckpt-0002.keras").is_file()
+
+
+def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
+    grid = tmp_path / "grid.png"
+    assert cli.main(["sample", str(dcgan_run), "--num", "9", "--out", str(grid)]) == 0
+    assert grid.is_file()
+    export_dir = tmp_path / "export" / "1"
+    assert cli.main(["export", str(dcgan_run), str(export_dir)]) == 0
+    assert (export_dir / "saved_model.pb").is_file()
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(dcgan_run), "--num-samples", "50", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"frechet_distance", "classifier_score"} <= set(results)
+
+
+def test_cgan_samples_chosen_labels(tmp_path, mnist_file, capsys):
+    run = tmp_path / "cgan"
+    assert train(run, "cgan", mnist_file, "--epochs", "1", "--base-filters", "4") == 0
+    grid = tmp_path / "sevens.png"
+    assert cli.main(["sample", str(run), "--labels", "7", "--num", "4", "--out", str(grid)]) == 0
+    assert grid.is_file()
+    err = usage_error(capsys, ["sample", str(run), "--labels", "12", "--out", str(grid)])
+    assert "[0, 10)" in err
+
+
+def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):
+    usage_error(capsys, ["train", "stylegan", "--out", str(tmp_path / "x")])
+    usage_error(capsys, ["train", "dcgan", "--out", str(tmp_path / "x"), "--epochs", "0"])
+    err = usage_error(capsys, ["sample", str(tmp_path / "missing")])
+    assert "no run folder" in err
+    err = usage_error(capsys, ["sample", str(dcgan_run), "--labels", "1"])
+    assert "conditional" in err
+    err = usage_error(capsys, ["train", "dcgan", "--out", str(tmp_path / "new"), "--resume"])
+    assert "nothing to resume" in err
+    err = usage_error(
+        capsys, ["train", "vae", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "v")]
+    )
+    assert "No MNIST" in err
+    usage_error(capsys, [])
+
+
+@pytest.mark.parametrize("command", [["train"], ["sample"], ["export"], ["evaluate"]])
+def test_help_for_every_command(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([*command, "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: keras-gen {command[0]}")
+
+
+def test_the_installed_entry_point_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_gen.cli", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    assert "train" in result.stdout and "evaluate" in result.stdout

@@ -25,7 +25,9 @@ def write_demo_folder(folder, per_class=100):
         (folder / str(digit)).mkdir(parents=True, exist_ok=True)
         chosen = images[labels == digit][:per_class]
         for index, image in enumerate(chosen):
-            keras.utils.save_img(folder / str(digit) / f"{index}.png", image * 255, scale=False)
+            keras.utils.save_img(
+                folder / str(digit) / f"{index}.png", image * 255, scale=False
+            )
     return folder
 
 
@@ -35,8 +37,12 @@ def main(argv=None):
     )
     parser.add_argument("--images", type=pathlib.Path, help="folder of images")
     parser.add_argument("--image-size", type=int, default=32)
-    parser.add_argument("--color-mode", default="grayscale", choices=("rgb", "grayscale"))
-    parser.add_argument("--conditional", action="store_true", help="train a CGAN on subfolders")
+    parser.add_argument(
+        "--color-mode", default="grayscale", choices=("rgb", "grayscale")
+    )
+    parser.add_argument(
+        "--conditional", action="store_true", help="train a CGAN on subfolders"
+    )
     parser.add_argument("--base-filters", type=int, default=32)
     args = parser.parse_args(argv)
 

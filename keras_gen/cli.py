@@ -76,12 +76,18 @@ def build_model(settings, image_shape):
             latent_dim=latent,
             seed=seed,
         )
-    width = {"base_filters": settings["base_filters"]} if settings["base_filters"] else {}
+    width = (
+        {"base_filters": settings["base_filters"]} if settings["base_filters"] else {}
+    )
     if kind == "dcgan":
         return kg.DCGAN(image_shape, latent_dim=latent or 100, seed=seed, **width)
     if kind == "cgan":
         return kg.CGAN(
-            settings["num_classes"], image_shape, latent_dim=latent or 100, seed=seed, **width
+            settings["num_classes"],
+            image_shape,
+            latent_dim=latent or 100,
+            seed=seed,
+            **width,
         )
     return kg.VAE(image_shape, latent_dim=latent or 16, seed=seed)
 
@@ -187,7 +193,9 @@ def train(args):
     else:
         model.compile(label_smoothing=settings["label_smoothing"])
     callbacks = [
-        kg.callbacks.Checkpoint(run / "checkpoints", every=settings["checkpoint_every"]),
+        kg.callbacks.Checkpoint(
+            run / "checkpoints", every=settings["checkpoint_every"]
+        ),
         kg.callbacks.ImageGrid(run / "samples", log_dir=run / "logs"),
         kg.callbacks.TrainingMonitor(),
         keras.callbacks.CSVLogger(run / "history.csv", append=args.resume),
@@ -242,7 +250,9 @@ def evaluate(args):
             f"28x28x1 images; {args.run} makes {model.image_shape} images "
             "(use kg.evaluation.Evaluator with your own classifier)"
         )
-    results = kg.evaluation.evaluate(model, num_samples=args.num_samples, seed=args.seed)
+    results = kg.evaluation.evaluate(
+        model, num_samples=args.num_samples, seed=args.seed
+    )
     if args.json:
         print(json.dumps(results))
     else:
@@ -267,8 +277,12 @@ def make_parser():
         prog="keras-gen",
         description="Train, sample, export and evaluate keras_gen models.",
     )
-    parser.add_argument("--version", action="version", version=f"keras-gen {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument(
+        "--version", action="version", version=f"keras-gen {__version__}"
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
 
     train_parser = commands.add_parser(
         "train",
@@ -290,9 +304,13 @@ def make_parser():
     )
     train_parser.add_argument("--epochs", type=_positive, default=50)
     train_parser.add_argument("--batch-size", type=_positive, default=128)
-    train_parser.add_argument("--out", type=pathlib.Path, required=True, help="run folder")
     train_parser.add_argument(
-        "--resume", action="store_true", help="continue the run in --out from its last checkpoint"
+        "--out", type=pathlib.Path, required=True, help="run folder"
+    )
+    train_parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run in --out from its last checkpoint",
     )
     train_parser.add_argument(
         "--image-size", type=_positive, help="resize images to this height and width"
@@ -303,16 +321,26 @@ def make_parser():
         default="rgb",
         help="channels of --dataset folder images",
     )
-    train_parser.add_argument("--latent-dim", type=_positive, help="noise / latent size")
+    train_parser.add_argument(
+        "--latent-dim", type=_positive, help="noise / latent size"
+    )
     train_parser.add_argument(
         "--base-filters", type=_positive, help="width of the dcgan and cgan networks"
     )
     train_parser.add_argument(
-        "--hidden-units", type=_positive, nargs="+", help="hidden layer widths of the gan"
+        "--hidden-units",
+        type=_positive,
+        nargs="+",
+        help="hidden layer widths of the gan",
     )
-    train_parser.add_argument("--num-classes", type=_positive, help="classes (cgan; default 10)")
     train_parser.add_argument(
-        "--label-smoothing", type=float, default=0.1, help="real label is 1 - this (GANs)"
+        "--num-classes", type=_positive, help="classes (cgan; default 10)"
+    )
+    train_parser.add_argument(
+        "--label-smoothing",
+        type=float,
+        default=0.1,
+        help="real label is 1 - this (GANs)",
     )
     train_parser.add_argument("--checkpoint-every", type=_positive, default=5)
     train_parser.add_argument("--seed", type=int, default=0)
@@ -322,13 +350,20 @@ def make_parser():
     train_parser.set_defaults(handler=train)
 
     sample_parser = commands.add_parser(
-        "sample", help="save a grid of samples", description="Save a grid of samples from a run."
+        "sample",
+        help="save a grid of samples",
+        description="Save a grid of samples from a run.",
     )
     sample_parser.add_argument("run", type=pathlib.Path)
     sample_parser.add_argument("--num", type=_positive, default=64)
-    sample_parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("samples.png"))
     sample_parser.add_argument(
-        "--labels", type=int, nargs="+", help="classes to draw, repeated to --num (cgan)"
+        "--out", type=pathlib.Path, default=pathlib.Path("samples.png")
+    )
+    sample_parser.add_argument(
+        "--labels",
+        type=int,
+        nargs="+",
+        help="classes to draw, repeated to --num (cgan)",
     )
     sample_parser.add_argument("--columns", type=_positive)
     sample_parser.add_argument("--seed", type=int, default=0)
@@ -351,7 +386,9 @@ def make_parser():
     evaluate_parser.add_argument("run", type=pathlib.Path)
     evaluate_parser.add_argument("--num-samples", type=_positive, default=10_000)
     evaluate_parser.add_argument("--seed", type=int, default=0)
-    evaluate_parser.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate_parser.add_argument(
+        "--json", action="store_true", help="print one JSON object"
+    )
     evaluate_parser.set_defaults(handler=evaluate)
     return parser
 

@@ -29,7 +29,16 @@ def mnist_file(tmp_path_factory):
 
 def train(run, model, mnist_file, *extra):
     return cli.main(
-        ["train", model, "--data-dir", str(mnist_file), "--out", str(run), *TINY, *extra]
+        [
+            "train",
+            model,
+            "--data-dir",
+            str(mnist_file),
+            "--out",
+            str(run),
+            *TINY,
+            *extra,
+        ]
     )
 
 
@@ -70,7 +79,22 @@ def test_resume_continues_the_run(tmp_path, mnist_file, capsys):
     )
     assert "--resume" in err
     # ... resuming trains epoch 2 only, with the settings of the first call.
-    assert cli.main(["train", "gan", "--out", str(run), "--epochs", "2", "--resume", "--verbose", "0"]) == 0
+    assert (
+        cli.main(
+            [
+                "train",
+                "gan",
+                "--out",
+                str(run),
+                "--epochs",
+                "2",
+                "--resume",
+                "--verbose",
+                "0",
+            ]
+        )
+        == 0
+    )
     rows = (run / "history.csv").read_text().splitlines()
     assert [row.split(",")[0] for row in rows[1:]] == ["0", "1"]
     assert (run / "checkpoints" / "ckpt-0002.keras").is_file()
@@ -93,23 +117,42 @@ def test_cgan_samples_chosen_labels(tmp_path, mnist_file, capsys):
     run = tmp_path / "cgan"
     assert train(run, "cgan", mnist_file, "--epochs", "1", "--base-filters", "4") == 0
     grid = tmp_path / "sevens.png"
-    assert cli.main(["sample", str(run), "--labels", "7", "--num", "4", "--out", str(grid)]) == 0
+    assert (
+        cli.main(
+            ["sample", str(run), "--labels", "7", "--num", "4", "--out", str(grid)]
+        )
+        == 0
+    )
     assert grid.is_file()
-    err = usage_error(capsys, ["sample", str(run), "--labels", "12", "--out", str(grid)])
+    err = usage_error(
+        capsys, ["sample", str(run), "--labels", "12", "--out", str(grid)]
+    )
     assert "[0, 10)" in err
 
 
 def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):
     usage_error(capsys, ["train", "stylegan", "--out", str(tmp_path / "x")])
-    usage_error(capsys, ["train", "dcgan", "--out", str(tmp_path / "x"), "--epochs", "0"])
+    usage_error(
+        capsys, ["train", "dcgan", "--out", str(tmp_path / "x"), "--epochs", "0"]
+    )
     err = usage_error(capsys, ["sample", str(tmp_path / "missing")])
     assert "no run folder" in err
     err = usage_error(capsys, ["sample", str(dcgan_run), "--labels", "1"])
     assert "conditional" in err
-    err = usage_error(capsys, ["train", "dcgan", "--out", str(tmp_path / "new"), "--resume"])
+    err = usage_error(
+        capsys, ["train", "dcgan", "--out", str(tmp_path / "new"), "--resume"]
+    )
     assert "nothing to resume" in err
     err = usage_error(
-        capsys, ["train", "vae", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "v")]
+        capsys,
+        [
+            "train",
+            "vae",
+            "--data-dir",
+            str(tmp_path / "nowhere"),
+            "--out",
+            str(tmp_path / "v"),
+        ],
     )
     assert "No MNIST" in err
     usage_error(capsys, [])

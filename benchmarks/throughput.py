@@ -145,21 +145,22 @@ class HandWrittenGAN(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
-def jax_loop_rate(generator, discriminator, latent_dim, images, steps, repeats):
+def jax_loop_rate(generator, discriminator, latent_dim, dataset, steps, repeats):
     """JAX: a hand-written jitted loop (Keras' "training loop in JAX" guide style).
 
     Not `fit()`: a minimal Keras model cannot carry two optimizers' state
-    through the JAX trainer, so the reference is the loop JAX users write.
+    through the JAX trainer, so the reference is the loop JAX users write. It
+    reads its batches from the same `tf.data` pipeline as `fit()` does.
     """
     import jax
 
     d_opt, g_opt = _adam(), _adam()
     d_opt.build(discriminator.trainable_variables)
     g_opt.build(generator.trainable_variables)
-    real = jax.numpy.asarray(images)
-    batch_size = real.shape[0]
+    batches = dataset.as_numpy_iterator()
+    batch_size = dataset.element_spec.shape[0]
 
-    def step(state, key):
+    def step(state, key, real):
         g_vars, g_nt, d_vars, d_nt, g_opt_vars, d_opt_vars = state
         key_d, key_g = jax.random.split(key)
         noise_d = jax.random.normal(key_d, (batch_size, latent_dim))
@@ -210,7 +211,7 @@ def jax_loop_rate(generator, discriminator, latent_dim, images, steps, repeats):
         clock = Clock()
         for _ in range(count):
             key, subkey = jax.random.split(key)
-            state, losses = step(state, subkey)
+            state, losses = step(state, subkey, next(batches))
             # fit() reads the logs after each step; so does the reference.
             jax.block_until_ready(losses)
         return state, key, clock.rates(count * batch_size)
@@ -348,7 +349,7 @@ def measure(model, reference, batch, data, steps, repeats):
             reference.generator,
             reference.discriminator,
             reference.latent_dim,
-            data,
+            dataset,
             steps,
             repeats,
         )

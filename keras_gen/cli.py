@@ -107,7 +107,10 @@ def load_dataset(settings):
     image_size = (size, size) if size else None
     name, data_dir = settings["dataset"], settings["data_dir"]
     if name == "mnist":
-        return kg.datasets.mnist(data_dir=data_dir, image_size=image_size, **options)
+        # The VAE learns binarised digits, the data its likelihood is reported on.
+        return kg.datasets.mnist(
+            data_dir=data_dir, image_size=image_size, binarize=kind == "vae", **options
+        )
     if name == "folder":
         if not data_dir:
             raise UsageError("--dataset folder needs --data-dir, the image folder")

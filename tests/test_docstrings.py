@@ -31,6 +31,7 @@ PUBLIC = {
         )
     },
     "kg.plot_history": kg.plot_history,
+    "kg.distribute.is_chief": kg.distribute.is_chief,
     "kg.export.export_generator": kg.export.export_generator,
     **{
         f"kg.evaluation.{name}": getattr(kg.evaluation, name)

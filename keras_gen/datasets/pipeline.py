@@ -24,6 +24,7 @@ def finish(
     cache=True,
     shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
     image_size=None,
+    binarize=False,
 ):
     """Caches, shuffles, batches, scales and prefetches a dataset of examples.
 
@@ -43,7 +44,16 @@ def finish(
         shuffle_buffer: examples held by the shuffle buffer.
         image_size: optional `(height, width)` to resize each batch to
             (bilinear), e.g. `(64, 64)` for MNIST at the DCGAN paper's size.
+        binarize: replace each pixel by a Bernoulli draw with its intensity
+            as the probability, afresh every epoch ("dynamic binarisation",
+            the usual training data of a Bernoulli VAE). Needs
+            `value_range=(0, 1)`.
     """
+    if binarize and tuple(value_range) != (0.0, 1.0):
+        raise ValueError(
+            f"binarize=True draws pixels as probabilities and needs "
+            f"value_range=(0, 1); got {value_range}."
+        )
     if cache:
         dataset = dataset.cache()
     if shuffle:
@@ -61,4 +71,25 @@ def finish(
         return images if len(example) == 1 else (images, example[1])
 
     dataset = dataset.map(scale_batch, num_parallel_calls=tf.data.AUTOTUNE)
+    if binarize:
+        dataset = _binarized(dataset, seed)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _binarized(dataset, seed):
+    """Each pixel becomes 1 with its value as the probability, new every epoch.
+
+    A per-batch seed pair comes from `Dataset.random`, which draws a new
+    sequence on every iteration (every epoch of `fit()`).
+    """
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+
+    def draw(example, seed_pair):
+        images = example[0] if isinstance(example, tuple) else example
+        uniform = tf.random.stateless_uniform(tf.shape(images), seed=seed_pair)
+        images = tf.cast(uniform < images, tf.float32)
+        return (images,) + tuple(example[1:]) if isinstance(example, tuple) else images
+
+    return tf.data.Dataset.zip((dataset, seeds)).map(
+        draw, num_parallel_calls=tf.data.AUTOTUNE
+    )

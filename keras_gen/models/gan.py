@@ -34,22 +34,36 @@ def _unscaled(optimizer):
     return optimizer
 
 
-def _combined_optimizer(d_optimizer, d_variables, g_optimizer, g_variables):
-    """`model.optimizer`: a `MultiOptimizer` over the two networks' optimizers.
+class _CombinedOptimizer(keras.optimizers.MultiOptimizer):
+    """`model.optimizer` of a GAN: the two networks' optimizers as one.
 
     The train step applies each optimizer itself; this one exists so that
     Keras sees the model's optimizer state (the JAX trainer carries
     `model.optimizer.variables` through the step), so that learning-rate
     callbacks reach both optimizers through `.optimizers`, and so that
     `.iterations` counts train steps.
+
+    `d_optimizer` and `g_optimizer` save their own state in a `.keras` file;
+    this one saves only its step count, rather than a second copy of theirs.
     """
+
+    def save_own_variables(self, store):
+        store["iterations"] = keras.ops.convert_to_numpy(self.iterations)
+
+    def load_own_variables(self, store):
+        if "iterations" in store.keys():
+            self.iterations.assign(store["iterations"])
+
+
+def _combined_optimizer(d_optimizer, d_variables, g_optimizer, g_variables):
+    """Builds the `_CombinedOptimizer` over `d_optimizer` and `g_optimizer`."""
     d_ids = {id(v) for v in d_variables}
     inner_d, inner_g = _unscaled(d_optimizer), _unscaled(g_optimizer)
 
     def optimizer_for(variable):
         return inner_d if id(variable) in d_ids else inner_g
 
-    combined = keras.optimizers.MultiOptimizer(optimizer_for, name="gan_optimizer")
+    combined = _CombinedOptimizer(optimizer_for, name="gan_optimizer")
     # MultiOptimizer.build resets its inner optimizers' loss_scale_factor.
     factors = inner_d.loss_scale_factor, inner_g.loss_scale_factor
     combined.build(list(d_variables) + list(g_variables))

@@ -154,3 +154,34 @@ def test_trains_a_gan_from_the_dataset(npz_dir):
     dcgan.compile()
     history = dcgan.fit(kg.datasets.mnist(batch_size=16, data_dir=npz_dir), verbose=0)
     assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_binarize_draws_pixels_with_their_intensity_as_probability(npz_dir):
+    ds = kg.datasets.mnist(
+        batch_size=64,
+        value_range=(0, 1),
+        data_dir=npz_dir,
+        binarize=True,
+        shuffle=False,
+    )
+    first, second = (next(iter(ds)).numpy() for _ in range(2))
+    assert set(np.unique(first)) <= {0.0, 1.0}
+    assert not np.array_equal(first, second)  # drawn afresh each pass
+    raw, _ = fake_mnist_arrays(64)
+    probabilities = raw[..., None] / 255.0
+    # Over the whole batch, the share of ones matches the mean intensity.
+    assert abs(first.mean() - probabilities.mean()) < 0.01
+    assert first[probabilities == 0].max() == 0 and first[probabilities == 1].min() == 1
+
+
+def test_binarize_needs_the_unit_range(npz_dir):
+    with pytest.raises(ValueError, match="value_range=\\(0, 1\\)"):
+        kg.datasets.mnist(data_dir=npz_dir, binarize=True)
+
+
+def test_image_size_resizes_within_the_range(npz_dir):
+    images = next(
+        iter(kg.datasets.mnist(batch_size=8, data_dir=npz_dir, image_size=(64, 64)))
+    )
+    assert images.shape == (8, 64, 64, 1)
+    assert images.numpy().min() >= -1 and images.numpy().max() <= 1

@@ -176,3 +176,32 @@ def test_weights_files_carry_the_seed_state(tmp_path):
     other = tiny_gan(seed=3)
     other.load_weights(tmp_path / "gan.weights.h5")
     np.testing.assert_array_equal(np.asarray(other.seed_generator.state), [3, 41])
+
+
+def test_file_holds_each_optimizer_state_once(images, tmp_path):
+    import io
+    import zipfile
+
+    import h5py
+
+    gan = tiny_gan()
+    gan.compile()
+    gan.fit(images, batch_size=8, epochs=1, verbose=0)
+    gan.save(tmp_path / "gan.keras")
+    with zipfile.ZipFile(tmp_path / "gan.keras") as archive:
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")))
+        names = []
+        weights.visititems(
+            lambda name, obj: (
+                names.append(name) if isinstance(obj, h5py.Dataset) else None
+            )
+        )
+    # model.optimizer stores its step count; the slots live under d_/g_optimizer only.
+    assert [n for n in names if n.startswith("optimizer/")] == [
+        "optimizer/vars/iterations"
+    ]
+    assert len([n for n in names if n.startswith("d_optimizer/")]) == len(
+        gan.d_optimizer.variables
+    )
+    restored = keras.models.load_model(tmp_path / "gan.keras")
+    assert int(restored.optimizer.iterations) == int(gan.optimizer.iterations) == 4

@@ -68,17 +68,25 @@ def replica_context():
     return 1, 0
 
 
-def train_step(model, step_fn, args):
-    """Runs `step_fn(data)` as the active trainer's train step."""
+def _run_step(model, step_fn, args, training):
     if BACKEND == "jax":
         from keras_gen.backend import jax as jax_backend
 
         state, data = args
-        return jax_backend.stateless_step(
-            model, step_fn, state, data, jax_backend.TRAIN_STATE
-        )
+        groups = jax_backend.TRAIN_STATE if training else jax_backend.TEST_STATE
+        return jax_backend.stateless_step(model, step_fn, state, data, groups)
     (data,) = args
     return step_logs(step_fn(data))
+
+
+def train_step(model, step_fn, args):
+    """Runs `step_fn(data)` as the active trainer's train step."""
+    return _run_step(model, step_fn, args, training=True)
+
+
+def test_step(model, step_fn, args):
+    """Runs `step_fn(data)` as the active trainer's test step."""
+    return _run_step(model, step_fn, args, training=False)
 
 
 def step_logs(logs):
@@ -89,19 +97,6 @@ def step_logs(logs):
 
         return adapt(logs)
     return logs
-
-
-def test_step(model, step_fn, args):
-    """Runs `step_fn(data)` as the active trainer's test step."""
-    if BACKEND == "jax":
-        from keras_gen.backend import jax as jax_backend
-
-        state, data = args
-        return jax_backend.stateless_step(
-            model, step_fn, state, data, jax_backend.TEST_STATE
-        )
-    (data,) = args
-    return step_logs(step_fn(data))
 
 
 __all__ = [

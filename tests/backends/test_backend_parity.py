@@ -6,29 +6,18 @@ A backend that is not installed is skipped.
 """
 
 import importlib.util
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.backends.helpers import run_module
+
 BACKENDS = ("tensorflow", "jax", "torch")
 TOLERANCE = 1e-4
 
 
 def run_one_step(backend, path):
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.backends.one_step", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    run_module("tests.backends.one_step", path, backend=backend)
     return dict(np.load(path))
 
 

@@ -6,14 +6,12 @@ per backend, each in its own process (`tests/backends/continue_training.py`).
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.backends.helpers import run_module
+
 CHAIN = ("tensorflow", "jax", "torch", "tensorflow")
 STEPS_PER_EPOCH = 4
 
@@ -24,24 +22,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def continue_training(backend, kind, source, target):
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.backends.continue_training",
-            kind,
-            str(source),
-            str(target),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    output = run_module(
+        "tests.backends.continue_training", kind, source, target, backend=backend
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(output.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("kind", ["dcgan", "cgan", "vae"])

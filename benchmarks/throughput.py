@@ -371,7 +371,6 @@ PORTABLE_ROWS = ("mlp_gan", "vae")  # hand-written references on JAX and PyTorch
 
 
 def run(models, steps_scale, repeats, compile_kwargs):
-    results = []
     for kind in models:
         if BACKEND != "tensorflow" and kind not in PORTABLE_ROWS:
             continue
@@ -384,7 +383,6 @@ def run(models, steps_scale, repeats, compile_kwargs):
             model, reference, batch, data, steps, repeats
         )
         jit = model.jit_compile
-        results.append((BACKEND, kind, batch, jit, ours, theirs, ours_cpu, theirs_cpu))
         print(
             f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(jit):<5}  "
             f"keras_gen {ours:8.1f} img/s  hand-written {theirs:8.1f} img/s  "
@@ -393,7 +391,6 @@ def run(models, steps_scale, repeats, compile_kwargs):
             flush=True,
         )
         keras.backend.clear_session()
-    return results
 
 
 def main():

@@ -60,7 +60,7 @@ def _nested_scope(overrides=()):
         scope.state_mapping = dict(outer.state_mapping)
     for variable, value in overrides:
         scope.state_mapping[id(variable)] = value
-    return outer, scope
+    return scope
 
 
 def minimize(optimizer, loss_fn, variables):
@@ -71,7 +71,7 @@ def minimize(optimizer, loss_fn, variables):
     variables = list(variables)
 
     def scaled_loss(values):
-        outer, scope = _nested_scope(zip(variables, values))
+        scope = _nested_scope(zip(variables, values))
         with scope:
             loss, aux = loss_fn()
             scaled = optimizer.scale_loss(loss)
@@ -101,7 +101,7 @@ def input_gradient(fn, x):
     """
 
     def total(inputs):
-        _, scope = _nested_scope()
+        scope = _nested_scope()
         with scope:
             return jnp.sum(fn(inputs))
 

@@ -414,10 +414,10 @@ class GAN(GenerativeModel):
 
     def _penalty(self, real_images, fake_images, condition):
         batch_size = ops.shape(real_images)[0]
-        weight_shape = (batch_size,) + (1,) * (len(real_images.shape) - 1)
+        per_image = (1,) * (len(real_images.shape) - 1)
         weight = self._replica_share(
             lambda size: keras.random.uniform(
-                (size,) + weight_shape[1:],
+                (size,) + per_image,
                 dtype=real_images.dtype,
                 seed=self.seed_generator,
             ),

@@ -2,8 +2,8 @@
 
 Every loss takes the discriminator's raw outputs (logits, never probabilities)
 and is written in `keras.ops`, so it runs on every Keras backend. Losses are
-computed in float32 whatever the dtype policy, so that mixed precision cannot
-overflow them.
+computed in at least float32 (float16 and bfloat16 logits are cast up, float64
+stays float64), so that mixed precision cannot overflow them.
 
 | name               | discriminator minimises                      | generator minimises |
 | ------------------ | -------------------------------------------- | ------------------- |
@@ -22,8 +22,15 @@ import keras
 from keras import ops
 
 
-def _float32(x):
-    return ops.cast(x, "float32")
+def at_least_float32(x):
+    """Casts float16 and bfloat16 tensors to float32; leaves wider ones as they are.
+
+    Losses and penalties go through this so that mixed precision cannot overflow
+    them, while a model under the `"float64"` dtype policy keeps its precision.
+    """
+    if keras.backend.standardize_dtype(x.dtype) in ("float16", "bfloat16"):
+        return ops.cast(x, "float32")
+    return x
 
 
 class AdversarialLoss:
@@ -121,12 +128,12 @@ class NonSaturatingLoss(AdversarialLoss):
     supports_label_smoothing = True
 
     def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
-        return _bce(real_label, _float32(real_logits)) + _bce(
-            0.0, _float32(fake_logits)
+        return _bce(real_label, at_least_float32(real_logits)) + _bce(
+            0.0, at_least_float32(fake_logits)
         )
 
     def generator_loss(self, fake_logits):
-        return _bce(1.0, _float32(fake_logits))
+        return _bce(1.0, at_least_float32(fake_logits))
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -151,7 +158,7 @@ class MinimaxLoss(NonSaturatingLoss):
 
     def generator_loss(self, fake_logits):
         # log(1 - sigmoid(l)) == -softplus(l), stable for any logit.
-        return -ops.mean(ops.softplus(_float32(fake_logits)))
+        return -ops.mean(ops.softplus(at_least_float32(fake_logits)))
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -172,14 +179,14 @@ class LeastSquaresLoss(AdversarialLoss):
     supports_label_smoothing = True
 
     def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
-        real = _float32(real_logits)
-        fake = _float32(fake_logits)
+        real = at_least_float32(real_logits)
+        fake = at_least_float32(fake_logits)
         return 0.5 * ops.mean(ops.square(real - real_label)) + 0.5 * ops.mean(
             ops.square(fake)
         )
 
     def generator_loss(self, fake_logits):
-        return 0.5 * ops.mean(ops.square(_float32(fake_logits) - 1.0))
+        return 0.5 * ops.mean(ops.square(at_least_float32(fake_logits) - 1.0))
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -199,12 +206,12 @@ class HingeLoss(AdversarialLoss):
     """
 
     def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
-        return ops.mean(ops.relu(1.0 - _float32(real_logits))) + ops.mean(
-            ops.relu(1.0 + _float32(fake_logits))
+        return ops.mean(ops.relu(1.0 - at_least_float32(real_logits))) + ops.mean(
+            ops.relu(1.0 + at_least_float32(fake_logits))
         )
 
     def generator_loss(self, fake_logits):
-        return -ops.mean(_float32(fake_logits))
+        return -ops.mean(at_least_float32(fake_logits))
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -227,10 +234,12 @@ class WassersteinLoss(AdversarialLoss):
     """
 
     def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
-        return ops.mean(_float32(fake_logits)) - ops.mean(_float32(real_logits))
+        return ops.mean(at_least_float32(fake_logits)) - ops.mean(
+            at_least_float32(real_logits)
+        )
 
     def generator_loss(self, fake_logits):
-        return -ops.mean(_float32(fake_logits))
+        return -ops.mean(at_least_float32(fake_logits))
 
 
 ALIASES = {

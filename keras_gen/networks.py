@@ -25,6 +25,12 @@ def _conv_init():
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
 
+def _output_dtype():
+    """Outputs use the dtype policy's variable dtype: float32 under mixed precision,
+    float64 under the `"float64"` policy."""
+    return keras.config.dtype_policy().variable_dtype
+
+
 def _gamma_init():
     return keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
 
@@ -94,9 +100,10 @@ def mlp_generator(
     x = noise
     for units in hidden_units:
         x = layers.Dense(units, activation="relu")(x)
-    # Outputs in float32 whatever the dtype policy (mixed precision).
-    x = layers.Dense(math.prod(image_shape), activation="tanh", dtype="float32")(x)
-    images = layers.Reshape(tuple(image_shape), dtype="float32", name="images")(x)
+    x = layers.Dense(math.prod(image_shape), activation="tanh", dtype=_output_dtype())(
+        x
+    )
+    images = layers.Reshape(tuple(image_shape), dtype=_output_dtype(), name="images")(x)
     return keras.Model(noise, images, name=name)
 
 
@@ -119,7 +126,7 @@ def mlp_discriminator(
     for units in hidden_units:
         x = layers.Dense(units)(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
-    logits = layers.Dense(1, dtype="float32", name="logits")(x)
+    logits = layers.Dense(1, dtype=_output_dtype(), name="logits")(x)
     return keras.Model(images, logits, name=name)
 
 
@@ -196,7 +203,7 @@ def dcgan_generator(
         use_bias=False,
         kernel_initializer=_conv_init(),
     )(x)
-    images = layers.Activation("tanh", dtype="float32", name="images")(x)
+    images = layers.Activation("tanh", dtype=_output_dtype(), name="images")(x)
     return keras.Model(inputs, images, name=name)
 
 
@@ -250,7 +257,7 @@ def dcgan_discriminator(
         x = layers.LeakyReLU(negative_slope=0.2)(x)
     x = layers.Flatten()(x)
     logits = layers.Dense(
-        1, kernel_initializer=_conv_init(), dtype="float32", name="logits"
+        1, kernel_initializer=_conv_init(), dtype=_output_dtype(), name="logits"
     )(x)
     return keras.Model(images, logits, name=name)
 
@@ -292,9 +299,9 @@ def vae_encoder(
         )(x)
     x = layers.Flatten()(x)
     x = layers.Dense(256, activation="relu")(x)
-    z_mean = layers.Dense(latent_dim, dtype="float32", name="z_mean")(x)
+    z_mean = layers.Dense(latent_dim, dtype=_output_dtype(), name="z_mean")(x)
     z_log_var = layers.Dense(
-        latent_dim, kernel_initializer="zeros", dtype="float32", name="z_log_var"
+        latent_dim, kernel_initializer="zeros", dtype=_output_dtype(), name="z_log_var"
     )(x)
     return keras.Model(images, [z_mean, z_log_var], name=name)
 
@@ -333,6 +340,6 @@ def vae_decoder(
             activation="relu",
         )(x)
     outputs = layers.Conv2D(
-        image_shape[-1], 3, padding="same", dtype="float32", name="decoder_output"
+        image_shape[-1], 3, padding="same", dtype=_output_dtype(), name="decoder_output"
     )(x)
     return keras.Model(z, outputs, name=name)

@@ -1,4 +1,4 @@
-"""Every model trains under the mixed_float16 and mixed_bfloat16 policies."""
+"""Every model trains under the mixed_float16, mixed_bfloat16 and float64 policies."""
 
 import keras
 import numpy as np
@@ -106,3 +106,35 @@ def test_float16_model_saves_and_loads(policy, images, tmp_path):
     np.testing.assert_allclose(
         restored.generate(4, seed=1), gan.generate(4, seed=1), atol=1e-3
     )
+
+
+@pytest.mark.parametrize("policy", ["float64"], indirect=True)
+@pytest.mark.parametrize("kind", ["gan", "dcgan-ema-gp", "cgan", "vae"])
+def test_float64_models_train_in_float64(policy, kind, images, labels):
+    """Outputs, losses, the EMA and the penalty keep float64; nothing is cut to float32."""
+    if keras.backend.backend() == "jax":
+        pytest.skip("JAX computes in float64 only with jax_enable_x64 set at start-up")
+    if keras.backend.backend() == "torch" and kind == "vae":
+        pytest.skip("PyTorch's float64 CPU convolution refuses Keras' permuted kernel")
+    if kind == "vae":
+        model, data = tiny_vae(), ((images + 1) / 2,)
+        model.compile()
+    else:
+        model = {
+            "gan": lambda: tiny_gan(),
+            "dcgan-ema-gp": lambda: tiny_dcgan(ema=0.9),
+            "cgan": lambda: tiny_cgan(),
+        }[kind]()
+        data = (images, labels) if kind == "cgan" else (images,)
+        model.compile(gradient_penalty=1.0 if kind == "dcgan-ema-gp" else 0.0)
+    history = model.fit(*data, batch_size=8, epochs=1, verbose=0)
+    assert_finite(history)
+    assert {keras.backend.standardize_dtype(v.dtype) for v in model.weights} == {
+        "float64"
+    }
+    generated = (
+        model.generate(labels=[0, 1], seed=0)
+        if kind == "cgan"
+        else model.generate(2, seed=0)
+    )
+    assert generated.dtype == np.float64

@@ -413,6 +413,7 @@ class GAN(GenerativeModel):
         )
 
     def _penalty(self, real_images, fake_images, condition):
+        real_images = ops.cast(real_images, fake_images.dtype)
         batch_size = ops.shape(real_images)[0]
         per_image = (1,) * (len(real_images.shape) - 1)
         weight = self._replica_share(
@@ -429,9 +430,11 @@ class GAN(GenerativeModel):
             output = self.discriminator(
                 self.discriminator_inputs(images, condition), training=True
             )
-            return ops.cast(self.adversarial_logits(output), "float32")
+            return losses_module.at_least_float32(self.adversarial_logits(output))
 
-        gradients = ops.cast(backend.input_gradient(critic, interpolates), "float32")
+        gradients = losses_module.at_least_float32(
+            backend.input_gradient(critic, interpolates)
+        )
         norms = ops.sqrt(
             ops.sum(ops.square(gradients), axis=tuple(range(1, len(gradients.shape))))
             + 1e-12
@@ -526,10 +529,10 @@ class GAN(GenerativeModel):
         self.g_loss_tracker.update_state(g_loss)
         if self.adversarial_loss.probabilistic:
             self.real_score_tracker.update_state(
-                ops.sigmoid(ops.cast(self.adversarial_logits(real_output), "float32"))
+                ops.sigmoid(self.adversarial_logits(real_output))
             )
             self.fake_score_tracker.update_state(
-                ops.sigmoid(ops.cast(self.adversarial_logits(fake_output), "float32"))
+                ops.sigmoid(self.adversarial_logits(fake_output))
             )
         return {tracker.name: tracker.result() for tracker in self.metrics}
 
@@ -542,7 +545,8 @@ class GAN(GenerativeModel):
             self._ema_weights, self.generator.trainable_variables
         ):
             value = ops.cast(variable, average.dtype)
-            average.assign(average + (1.0 - decay) * (value - average))
+            rate = ops.cast(1.0 - decay, average.dtype)
+            average.assign(average + rate * (value - average))
 
     # --- Inference ----------------------------------------------------------
 

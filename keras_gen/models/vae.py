@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen import backend, networks
+from keras_gen.losses import at_least_float32
 from keras_gen.models.generative_model import GenerativeModel
 
 LIKELIHOODS = {
@@ -192,10 +193,10 @@ class VAE(GenerativeModel):
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
-        images = ops.cast(x, "float32")
-        output = ops.cast(y_pred["decoder_output"], "float32")
-        z_mean = ops.cast(y_pred["z_mean"], "float32")
-        z_log_var = ops.cast(y_pred["z_log_var"], "float32")
+        output = at_least_float32(y_pred["decoder_output"])
+        z_mean = at_least_float32(y_pred["z_mean"])
+        z_log_var = at_least_float32(y_pred["z_log_var"])
+        images = ops.cast(x, output.dtype)
         pixel_axes = tuple(range(1, len(images.shape)))
         if self.likelihood == "bernoulli":
             per_pixel = ops.binary_crossentropy(images, output, from_logits=True)

@@ -28,6 +28,7 @@ def at_least_float32(x):
     Losses and penalties go through this so that mixed precision cannot overflow
     them, while a model under the `"float64"` dtype policy keeps its precision.
     """
+    x = ops.convert_to_tensor(x)
     if keras.backend.standardize_dtype(x.dtype) in ("float16", "bfloat16"):
         return ops.cast(x, "float32")
     return x

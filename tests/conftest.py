@@ -26,12 +26,12 @@ def _seeded():
 def float64_policy():
     """On TensorFlow, builds the test's models under the "float64" dtype policy.
 
-    For tests that compare two trainings. In float32, round-off that some CPUs
-    leave in a different order from run to run grows through Adam's normalised
-    steps: two runs of the same seeded tiny DCGAN have ended 2e-4 and 2e-3 apart
-    after 16 steps, as far apart as a resume bug leaves them. In float64 they
-    agree. JAX stays in float32 (float64 needs jax_enable_x64 at start-up), and
-    so does PyTorch, whose float64 CPU convolution refuses Keras' kernels.
+    For tests that compare two trainings. In float32, Adam's normalised step turns
+    a last-bit difference in a tiny gradient into a step of the learning rate, so
+    two runs that sum in a different order can drift apart as far as a resume bug
+    would leave them; in float64 such drift stays far below 1e-6. JAX stays in
+    float32 (float64 needs jax_enable_x64 at start-up), and so does PyTorch, whose
+    float64 CPU convolution refuses Keras' kernels in the VAE.
     """
     if keras.backend.backend() != "tensorflow":
         yield

@@ -34,7 +34,7 @@ def data_for(name, images, labels):
     return (images,)
 
 
-def compile_model(name, model):
+def compile_model(name, model, gradient_penalty=1.0):
     if name == "vae":
         model.compile()
     elif name == "gan":
@@ -43,7 +43,7 @@ def compile_model(name, model):
         model.compile(
             d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
             g_optimizer=keras.optimizers.RMSprop(5e-4),
-            gradient_penalty=1.0,
+            gradient_penalty=gradient_penalty,
         )
 
 
@@ -129,12 +129,15 @@ def test_resume_after_reload_equals_uninterrupted_training(
 
     keras.utils.set_random_seed(1)
     uninterrupted = MODELS[name]()
-    compile_model(name, uninterrupted)
+    # No gradient penalty here: on TensorFlow, two models traced from the same
+    # seed with a penalty have trained 3e-4 apart in about 1 run in 30, resumed
+    # or not (an open finding); without it, 0 in 150.
+    compile_model(name, uninterrupted, gradient_penalty=0.0)
     train(uninterrupted, data, epochs=4)
 
     keras.utils.set_random_seed(1)
     interrupted = MODELS[name]()
-    compile_model(name, interrupted)
+    compile_model(name, interrupted, gradient_penalty=0.0)
     train(interrupted, data, epochs=2)
     interrupted.save(tmp_path / "half.keras")
     keras.backend.clear_session()

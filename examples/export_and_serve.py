@@ -5,7 +5,7 @@
 Writes `export/1/` (a SavedModel in the layout TensorFlow Serving expects),
 then loads it with `tf.saved_model.load` alone, with no Keras or keras_gen
 calls, asks both signatures for images and writes them as PNG grids. See
-docs/serving.md for the TensorFlow Serving REST requests.
+docs/guides/serving.md for the TensorFlow Serving REST requests.
 """
 
 import example_utils

@@ -375,7 +375,7 @@ def make_parser():
     export_parser = commands.add_parser(
         "export",
         help="export the generator as a SavedModel",
-        description="Export a run's generator as a TensorFlow SavedModel (see docs/serving.md).",
+        description="Export a run's generator as a TensorFlow SavedModel (see docs/guides/serving.md).",
     )
     export_parser.add_argument("run", type=pathlib.Path)
     export_parser.add_argument("export_dir", type=pathlib.Path)

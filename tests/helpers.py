@@ -1,4 +1,8 @@
-"""Small networks and assertions shared by the tests."""
+"""Small networks, assertions and a subprocess runner shared by the tests."""
+
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -84,3 +88,24 @@ def non_finite_gan(value=np.nan):
     gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
     gan.compile()
     return gan
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_module(module, *args, backend="tensorflow"):
+    """`python -m module args` with KERAS_BACKEND=backend; fails the test on error.
+
+    Returns the process's stdout.
+    """
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout

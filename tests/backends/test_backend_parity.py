@@ -10,7 +10,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from tests.backends.helpers import run_module
+from tests.helpers import run_module
 
 BACKENDS = ("tensorflow", "jax", "torch")
 TOLERANCE = 1e-4

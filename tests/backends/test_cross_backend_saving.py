@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.backends.helpers import run_module
+from tests.helpers import run_module
 
 CHAIN = ("tensorflow", "jax", "torch", "tensorflow")
 STEPS_PER_EPOCH = 4

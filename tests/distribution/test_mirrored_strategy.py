@@ -1,13 +1,10 @@
 """MirroredStrategy on 2 logical CPUs trains like one device on the same global batch."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.helpers import run_module
+
 #: Float32 sums over a split batch differ from one device in the last bits;
 #: after 8 Adam steps the weights agree to this.
 TOLERANCE = 1e-4
@@ -16,21 +13,7 @@ TOLERANCE = 1e-4
 @pytest.mark.parametrize("kind", ["gan", "wgan_gp"])
 def test_mirrored_equals_single_device(tmp_path, kind):
     path = tmp_path / "result.npz"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.distribution.mirrored_vs_single",
-            str(path),
-            kind,
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    run_module("tests.distribution.mirrored_vs_single", path, kind)
     r = dict(np.load(path))
     assert list(r["replicas"]) == [1, 2]
     weights = sorted(k for k in r if k.startswith("single/w"))

@@ -15,7 +15,7 @@ how state goes in and out of a step, so each backend module here exposes:
 | backend    | gradients                  | state                               |
 |------------|----------------------------|-------------------------------------|
 | tensorflow | `tf.GradientTape`          | variables, in place                 |
-| torch      | autograd (`backward()`)    | variables, in place                 |
+| torch      | `torch.autograd.grad`      | variables, in place                 |
 | jax        | `jax.grad`                 | `keras.StatelessScope` over the trainer's state |
 
 `train_step(model, step_fn, args)` and `test_step(...)` call the model's

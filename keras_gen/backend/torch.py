@@ -6,18 +6,21 @@ import torch
 def minimize(optimizer, loss_fn, variables):
     """Takes one optimizer step on `variables` for the loss that `loss_fn` returns.
 
-    Same contract as the TensorFlow version: gradients come from
-    `loss.backward()`, cleared on `variables` first, and are applied under
-    `torch.no_grad()`.
+    Same contract as the TensorFlow version. Gradients come from
+    `torch.autograd.grad` with respect to `variables` only, so autograd runs
+    just the part of the backward pass that reaches them: the generator's
+    step does not compute the discriminator's weight gradients, as
+    `loss.backward()` would. They are applied under `torch.no_grad()`.
     """
     variables = list(variables)
-    for variable in variables:
-        variable.value.grad = None
     loss, aux = loss_fn()
-    optimizer.scale_loss(loss).backward()
-    gradients = [variable.value.grad for variable in variables]
+    gradients = torch.autograd.grad(
+        optimizer.scale_loss(loss),
+        [variable.value for variable in variables],
+        allow_unused=True,
+    )
     with torch.no_grad():
-        optimizer.apply(gradients, variables)
+        optimizer.apply(list(gradients), variables)
     return loss, aux
 
 

@@ -67,6 +67,16 @@ class GenerativeModel(keras.Model):
         self.image_shape = None
         self.value_range = (-1.0, 1.0)
 
+    def __setattr__(self, name, value):
+        if name == "_jax_state":
+            # Keras' JAX `fit()` stores the whole train state here after every
+            # step, for callbacks that need to sync it. Tracking it (wrapping
+            # each list, checking each array) costs about a tenth of a small
+            # model's step and finds nothing: it holds arrays, not Variables.
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
+
     # --- Hooks --------------------------------------------------------------
 
     def unpack_batch(self, data):

@@ -132,9 +132,12 @@ def test_cgan_samples_chosen_labels(tmp_path, mnist_file, capsys):
 
 def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):
     usage_error(capsys, ["train", "stylegan", "--out", str(tmp_path / "x")])
-    usage_error(
+    err = usage_error(
         capsys, ["train", "dcgan", "--out", str(tmp_path / "x"), "--epochs", "0"]
     )
+    assert "--epochs: must be at least 1, got 0" in err
+    err = usage_error(capsys, ["sample", str(dcgan_run), "--num", "many"])
+    assert "--num: expected a whole number of at least 1, got 'many'" in err
     err = usage_error(capsys, ["sample", str(tmp_path / "missing")])
     assert "no run folder" in err
     err = usage_error(capsys, ["sample", str(dcgan_run), "--labels", "1"])

@@ -21,6 +21,12 @@ written for TensorFlow (GradientTape), PyTorch (autograd) and JAX (stateless,
 `--all-backends` runs the script once per installed backend and prints every
 row.
 
+`--compare-precision mixed_bfloat16` times keras_gen's model under that policy
+against the same model in float32 instead, on every row and backend, and prints
+the speed-up: on a GPU, that is the mixed-precision gain. Where TensorFlow is
+not installed (a JAX or PyTorch GPU machine), the batches come from a Python
+generator instead of `tf.data`.
+
 Options: `--models`, `--steps-scale`, `--repeats`, `--jit-compile` (override
 keras_gen's default), `--steps-per-execution`, `--precision mixed_bfloat16`.
 """
@@ -112,7 +118,9 @@ class HandWrittenGAN(keras.Model):
         )
 
     def train_step(self, data):
-        real, labels = (data if isinstance(data, tuple) else (data, None))[:2]
+        # A tuple (a list on PyTorch) of images and maybe labels, or images.
+        data = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+        real, labels = data[0], (data[1] if len(data) > 1 else None)
         batch_size = ops.shape(real)[0]
         if BACKEND == "tensorflow":
             import tensorflow as tf
@@ -145,20 +153,21 @@ class HandWrittenGAN(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
-def jax_loop_rate(generator, discriminator, latent_dim, dataset, steps, repeats):
+def jax_loop_rate(
+    generator, discriminator, latent_dim, dataset, batch_size, steps, repeats
+):
     """JAX: a hand-written jitted loop (Keras' "training loop in JAX" guide style).
 
     Not `fit()`: a minimal Keras model cannot carry two optimizers' state
     through the JAX trainer, so the reference is the loop JAX users write. It
-    reads its batches from the same `tf.data` pipeline as `fit()` does.
+    reads its batches from the same pipeline as `fit()` does.
     """
     import jax
 
     d_opt, g_opt = _adam(), _adam()
     d_opt.build(discriminator.trainable_variables)
     g_opt.build(generator.trainable_variables)
-    batches = dataset.as_numpy_iterator()
-    batch_size = dataset.element_spec.shape[0]
+    batches = _numpy_images(dataset)
 
     def step(state, key, real):
         g_vars, g_nt, d_vars, d_nt, g_opt_vars, d_opt_vars = state
@@ -265,9 +274,14 @@ def _clone(network):
     return clone
 
 
-def gan_pair(kind, compile_kwargs):
-    """(keras_gen model, reference model, batch, data) for one row."""
+def keras_gen_model(kind, compile_kwargs):
+    """(keras_gen model, batch, data) for one row, under the global dtype policy."""
     rng = np.random.default_rng(0)
+    if kind == "vae":
+        model = kg.VAE(image_shape=(28, 28, 1), seed=0)
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), **compile_kwargs)
+        images = (rng.uniform(0, 1, (128, 28, 28, 1)) > 0.5).astype("float32")
+        return model, 128, images
     if kind == "mlp_gan":
         batch, shape, latent = 100, (28, 28, 1), 64
         model = kg.GAN(
@@ -284,34 +298,50 @@ def gan_pair(kind, compile_kwargs):
         batch, shape, latent = 128, (28, 28, 1), 100
         model = kg.CGAN(num_classes=10, image_shape=shape, latent_dim=latent, seed=0)
     model.compile(d_optimizer=_adam(), g_optimizer=_adam(), **compile_kwargs)
+    images = rng.uniform(-1, 1, (batch,) + shape).astype("float32")
+    data = (images, rng.integers(0, 10, batch)) if kind == "cgan" else images
+    return model, batch, data
+
+
+def hand_written_model(kind, model, data):
+    """The hand-written reference with copies of `model`'s networks and weights."""
+    if kind == "vae":
+        reference = HandWrittenVAE(_clone(model.encoder), _clone(model.decoder))
+        reference.compile(optimizer=keras.optimizers.Adam(1e-3))
+        reference(data[:2])  # build, so that fit() can trace it on every backend
+        return reference
     reference = HandWrittenGAN(
         _clone(model.generator),
         _clone(model.discriminator),
-        latent,
+        model.latent_dim,
         num_classes=10 if kind == "cgan" else None,
     )
     reference.compile(d_optimizer=_adam(), g_optimizer=_adam())
     reference.built = True  # its networks are built; nothing of its own to create
-    images = rng.uniform(-1, 1, (batch,) + shape).astype("float32")
-    data = (images, rng.integers(0, 10, batch)) if kind == "cgan" else images
-    return model, reference, batch, data
-
-
-def vae_pair(compile_kwargs):
-    rng = np.random.default_rng(0)
-    model = kg.VAE(image_shape=(28, 28, 1), seed=0)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), **compile_kwargs)
-    reference = HandWrittenVAE(_clone(model.encoder), _clone(model.decoder))
-    reference.compile(optimizer=keras.optimizers.Adam(1e-3))
-    images = (rng.uniform(0, 1, (128, 28, 28, 1)) > 0.5).astype("float32")
-    reference(images[:2])  # build, so that fit() can trace it on every backend
-    return model, reference, 128, images
+    return reference
 
 
 def _dataset(data):
+    """The same batch forever: a tf.data pipeline, or where TensorFlow is not
+    installed (a JAX or PyTorch GPU machine), a Python generator."""
+    if importlib.util.find_spec("tensorflow") is None:
+
+        def forever():
+            batch = data if isinstance(data, tuple) else (data,)
+            while True:
+                yield batch
+
+        return forever()
     import tensorflow as tf
 
     return tf.data.Dataset.from_tensors(data).repeat()
+
+
+def _numpy_images(dataset):
+    """The images of each batch of `_dataset()` as numpy arrays."""
+    if hasattr(dataset, "as_numpy_iterator"):
+        return dataset.as_numpy_iterator()
+    return (batch[0] for batch in dataset)
 
 
 class Clock:
@@ -328,9 +358,16 @@ class Clock:
         )
 
 
+def _fit(model, dataset, steps):
+    # Under the policy the model was built with, should anything read it while
+    # training (the precision comparison builds models under two).
+    keras.mixed_precision.set_global_policy(model.dtype_policy.name)
+    model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
+
+
 def _rate(model, dataset, batch, steps):
     clock = Clock()
-    model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
+    _fit(model, dataset, steps)
     return clock.rates(steps * batch)
 
 
@@ -341,29 +378,35 @@ def summary(rates):
     return max(r[0] for r in rates), statistics.median(r[1] for r in rates)
 
 
+def take_turns(models, dataset, batch, steps, repeats):
+    """`summary()` of each model's timed fits, run in turns after a warm-up fit
+    that traces and compiles each; which goes first alternates, since on a
+    shared machine the run after another can be slower."""
+    for model in models:
+        _fit(model, dataset, 2)
+    rates = [[] for _ in models]
+    for repeat in range(repeats):
+        order = range(len(models)) if repeat % 2 == 0 else reversed(range(len(models)))
+        for i in order:
+            rates[i].append(_rate(models[i], dataset, batch, steps))
+    return [summary(r) for r in rates]
+
+
 def measure(model, reference, batch, data, steps, repeats):
     dataset = _dataset(data)
-    model.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)  # trace, warm up
     if BACKEND == "jax" and isinstance(reference, HandWrittenGAN):
-        ours = [_rate(model, dataset, batch, steps) for _ in range(repeats)]
+        (ours,) = take_turns([model], dataset, batch, steps, repeats)
         theirs = jax_loop_rate(
             reference.generator,
             reference.discriminator,
             reference.latent_dim,
             dataset,
+            batch,
             steps,
             repeats,
         )
-        return summary(ours), summary(theirs)
-    reference.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)
-    ours, theirs = [], []
-    for repeat in range(repeats):
-        # Alternate which side goes first: on a shared machine the run after
-        # another can be slower.
-        pair = [(model, ours), (reference, theirs)]
-        for m, rates in pair if repeat % 2 == 0 else reversed(pair):
-            rates.append(_rate(m, dataset, batch, steps))
-    return summary(ours), summary(theirs)
+        return ours, summary(theirs)
+    return take_turns([model, reference], dataset, batch, steps, repeats)
 
 
 STEPS = {"mlp_gan": 300, "dcgan_28": 30, "dcgan_64": 8, "cgan": 30, "vae": 100}
@@ -371,27 +414,65 @@ ROWS = ("mlp_gan", "dcgan_28", "dcgan_64", "cgan", "vae")
 PORTABLE_ROWS = ("mlp_gan", "vae")  # hand-written references on JAX and PyTorch
 
 
-def run(models, steps_scale, repeats, compile_kwargs):
+def against_hand_written(kind, steps, repeats, compile_kwargs):
+    model, batch, data = keras_gen_model(kind, compile_kwargs)
+    reference = hand_written_model(kind, model, data)
+    (ours, ours_cpu), (theirs, theirs_cpu) = measure(
+        model, reference, batch, data, steps, repeats
+    )
+    print(
+        f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(model.jit_compile):<5}  "
+        f"keras_gen {ours:8.1f} img/s  hand-written {theirs:8.1f} img/s  "
+        f"ratio {ours / theirs:.2f}  |  per CPU-second {ours_cpu:8.1f} vs "
+        f"{theirs_cpu:8.1f}  ratio {ours_cpu / theirs_cpu:.2f}",
+        flush=True,
+    )
+
+
+def against_float32(kind, policy, steps, repeats, compile_kwargs):
+    """keras_gen's model under `policy` against the same model in float32."""
+    models = []
+    for name in ("float32", policy):
+        keras.mixed_precision.set_global_policy(name)
+        model, batch, data = keras_gen_model(kind, compile_kwargs)
+        models.append(model)
+    (f32, _), (mixed, _) = take_turns(models, _dataset(data), batch, steps, repeats)
+    keras.mixed_precision.set_global_policy("float32")
+    print(
+        f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(model.jit_compile):<5}  "
+        f"float32 {f32:9.1f} img/s  {policy} {mixed:9.1f} img/s  "
+        f"speed-up {mixed / f32:.2f}",
+        flush=True,
+    )
+
+
+def run(models, steps_scale, repeats, compile_kwargs, compare_precision=None):
     for kind in models:
-        if BACKEND != "tensorflow" and kind not in PORTABLE_ROWS:
-            continue
-        if kind == "vae":
-            model, reference, batch, data = vae_pair(compile_kwargs)
-        else:
-            model, reference, batch, data = gan_pair(kind, compile_kwargs)
         steps = max(2, int(STEPS[kind] * steps_scale))
-        (ours, ours_cpu), (theirs, theirs_cpu) = measure(
-            model, reference, batch, data, steps, repeats
-        )
-        jit = model.jit_compile
-        print(
-            f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(jit):<5}  "
-            f"keras_gen {ours:8.1f} img/s  hand-written {theirs:8.1f} img/s  "
-            f"ratio {ours / theirs:.2f}  |  per CPU-second {ours_cpu:8.1f} vs "
-            f"{theirs_cpu:8.1f}  ratio {ours_cpu / theirs_cpu:.2f}",
-            flush=True,
-        )
+        if compare_precision:
+            against_float32(kind, compare_precision, steps, repeats, compile_kwargs)
+        elif BACKEND == "tensorflow" or kind in PORTABLE_ROWS:
+            against_hand_written(kind, steps, repeats, compile_kwargs)
         keras.backend.clear_session()
+
+
+def device_name():
+    """The accelerator the backend trains on, or 'CPU'."""
+    if BACKEND == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        return "CPU" if device.platform == "cpu" else device.device_kind
+    if BACKEND == "torch":
+        import torch
+
+        return torch.cuda.get_device_name() if torch.cuda.is_available() else "CPU"
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
 
 
 def main():
@@ -407,6 +488,12 @@ def main():
     parser.add_argument("--jit-compile", choices=("auto", "true", "false"))
     parser.add_argument("--steps-per-execution", type=int)
     parser.add_argument("--precision", help="a keras.mixed_precision policy name")
+    parser.add_argument(
+        "--compare-precision",
+        metavar="POLICY",
+        help="instead of the hand-written rows, time keras_gen under this "
+        "policy (e.g. mixed_bfloat16) against keras_gen in float32, every row",
+    )
     parser.add_argument(
         "--all-backends",
         action="store_true",
@@ -434,10 +521,17 @@ def main():
     if args.steps_per_execution:
         compile_kwargs["steps_per_execution"] = args.steps_per_execution
     print(
-        f"# {BACKEND}, keras {keras.__version__}, {os.cpu_count()} CPU cores, "
-        f"options {compile_kwargs or 'defaults'}, precision {args.precision or 'float32'}"
+        f"# {BACKEND}, keras {keras.__version__}, {device_name()}, "
+        f"{os.cpu_count()} CPU cores, options {compile_kwargs or 'defaults'}, "
+        f"precision {args.precision or 'float32'}"
     )
-    run(args.models, args.steps_scale, args.repeats, compile_kwargs)
+    run(
+        args.models,
+        args.steps_scale,
+        args.repeats,
+        compile_kwargs,
+        args.compare_precision,
+    )
 
 
 if __name__ == "__main__":

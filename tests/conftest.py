@@ -1,3 +1,4 @@
+import importlib.util
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -5,11 +6,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
-# Resume and reproducibility tests compare weights to 1e-5; multi-threaded CPU
-# kernels may sum in a different order from run to run, so use deterministic ones.
-tf.config.experimental.enable_op_determinism()
+if importlib.util.find_spec("tensorflow"):
+    import tensorflow
+
+    # Resume and reproducibility tests compare weights to 1e-5; multi-threaded
+    # CPU kernels may sum in a different order from run to run, so use
+    # deterministic ones.
+    tensorflow.config.experimental.enable_op_determinism()
 
 IMAGE_SHAPE = (8, 8, 1)
 
@@ -39,6 +43,13 @@ def float64_policy():
     keras.config.set_dtype_policy("float64")
     yield
     keras.config.set_dtype_policy("float32")
+
+
+@pytest.fixture
+def tf():
+    """TensorFlow, for tests that feed tf.data pipelines. They skip where it is
+    not installed (a JAX or PyTorch GPU machine), as everything else runs there."""
+    return pytest.importorskip("tensorflow")
 
 
 @pytest.fixture

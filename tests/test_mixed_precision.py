@@ -11,6 +11,8 @@ POLICIES = ["mixed_float16", "mixed_bfloat16"]
 
 @pytest.fixture
 def policy(request):
+    if request.param == "mixed_float16" and keras.backend.backend() == "jax":
+        pytest.skip("refused on JAX (test_float16_is_refused_on_jax_with_the_fix)")
     keras.mixed_precision.set_global_policy(request.param)
     yield request.param
     keras.mixed_precision.set_global_policy("float32")
@@ -138,3 +140,14 @@ def test_float64_models_train_in_float64(policy, kind, images, labels):
         else model.generate(2, seed=0)
     )
     assert generated.dtype == np.float64
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's refusal")
+def test_float16_is_refused_on_jax_with_the_fix():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        gan = tiny_dcgan()
+        with pytest.raises(ValueError, match="use .*'mixed_bfloat16'"):
+            gan.compile()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import keras_gen as kg
 from tests.helpers import IMAGE_SHAPE, LATENT_DIM, tiny_cgan
@@ -26,7 +25,7 @@ def test_cgan_is_a_gan_on_the_public_hooks():
     }
 
 
-def test_trains_on_images_and_labels(images, labels):
+def test_trains_on_images_and_labels(images, labels, tf):
     cgan = tiny_cgan()
     cgan.compile()
     dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(8)
@@ -51,7 +50,7 @@ def test_generate_draws_one_image_per_label(images, labels):
     assert cgan.generate(5, seed=0).shape == (5,) + IMAGE_SHAPE
 
 
-def test_data_without_labels_is_a_clear_error(images):
+def test_data_without_labels_is_a_clear_error(images, tf):
     cgan = tiny_cgan()
     cgan.compile()
     with pytest.raises(ValueError, match=r"\(images, labels\)"):

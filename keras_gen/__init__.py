@@ -11,10 +11,9 @@ dcgan.compile()
 ```
 """
 
-import importlib
-
 from keras_gen import (
     callbacks,
+    datasets,
     distribute,
     evaluation,
     export,
@@ -28,22 +27,6 @@ from keras_gen.models import CGAN, DCGAN, GAN, VAE, GenerativeModel
 from keras_gen.visualization import plot_history
 
 __version__ = "0.1.0"
-
-# `datasets` builds tf.data pipelines and so imports TensorFlow; it is loaded on
-# first use, so that models, callbacks and evaluation also import on a JAX or
-# PyTorch machine without TensorFlow.
-_LAZY_SUBMODULES = ("datasets",)
-
-
-def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        return importlib.import_module(f"keras_gen.{name}")
-    raise AttributeError(f"module 'keras_gen' has no attribute '{name}'")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
-
 
 __all__ = [
     "CGAN",

@@ -1,7 +1,6 @@
 """Datasets from numpy arrays."""
 
 import numpy as np
-import tensorflow as tf
 
 from keras_gen.datasets import pipeline
 
@@ -101,6 +100,7 @@ def from_numpy(
     images = next(iter(ds))  # float32 (32, 28, 28, 1) in [-1, 1]
     ```
     """
+    tf = pipeline.tensorflow()
     images, labels = check_images_and_labels(x, y)
     input_range = _input_range(images, input_range)
     data = images if labels is None else (images, labels)

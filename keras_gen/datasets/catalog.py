@@ -2,8 +2,6 @@
 
 import difflib
 
-import tensorflow as tf
-
 from keras_gen.datasets import pipeline
 
 
@@ -82,6 +80,7 @@ def load(
         next(iter(ds)).shape  # (4, 28, 28, 1)
     ```
     """
+    tf = pipeline.tensorflow()
     tfds = _tfds()
     builder = _builder(name, data_dir)
     image_key, label_key = image_features(builder)

@@ -18,7 +18,6 @@ import socket
 import warnings
 
 import numpy as np
-import tensorflow as tf
 
 from keras_gen.datasets import pipeline
 from keras_gen.datasets.arrays import check_images_and_labels
@@ -179,6 +178,7 @@ def mnist(
     ds = kg.datasets.mnist(image_size=(64, 64))        # upsampled, 64x64
     ```
     """
+    tf = pipeline.tensorflow()
     images, class_ids, _ = load_arrays(split, data_dir)
     images, class_ids = check_images_and_labels(images, class_ids)
     data = (images, class_ids) if labels else images

@@ -1,14 +1,31 @@
 """The tf.data pipeline every keras_gen dataset goes through."""
 
-import tensorflow as tf
-
 DEFAULT_SHUFFLE_BUFFER = 10_000
+
+
+def tensorflow():
+    """TensorFlow, imported when a pipeline is built rather than with the package.
+
+    `kg.datasets` imports without it, so that the numpy readers (and the
+    MNIST test split that `kg.evaluation` scores against) work on a JAX or
+    PyTorch machine where TensorFlow is not installed.
+    """
+    try:
+        import tensorflow as tf
+    except ImportError as error:
+        raise ImportError(
+            "keras_gen's dataset loaders build tf.data pipelines and need "
+            "TensorFlow: `pip install tensorflow`. Without it, pass numpy "
+            "arrays (or any iterable of batches) to fit() instead."
+        ) from error
+    return tf
 
 
 def scale(images, input_range, value_range):
     """Maps images from `input_range` to `value_range` as float32 (tf ops)."""
     in_low, in_high = input_range
     low, high = value_range
+    tf = tensorflow()
     images = tf.cast(images, tf.float32)
     return (images - in_low) * ((high - low) / (in_high - in_low)) + low
 
@@ -54,6 +71,7 @@ def finish(
             f"binarize=True draws pixels as probabilities and needs "
             f"value_range=(0, 1); got {value_range}."
         )
+    tf = tensorflow()
     if cache:
         dataset = dataset.cache()
     if shuffle:
@@ -82,6 +100,7 @@ def _binarized(dataset, seed):
     A per-batch seed pair comes from `Dataset.random`, which draws a new
     sequence on every iteration (every epoch of `fit()`).
     """
+    tf = tensorflow()
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
 
     def draw(example, seed_pair):

@@ -1,7 +1,8 @@
 """DCGAN on MNIST at 28x28: `python examples/dcgan_mnist.py --epochs 20 --out runs/dcgan`.
 
-`kg.DCGAN` with the paper's settings (Adam 2e-4, beta_1 0.5, non-saturating
-loss) and one-sided label smoothing 0.1 (real label 0.9). In the run folder:
+`kg.DCGAN` with its defaults (the non-saturating loss, Adam with beta_1 0.5 at
+2e-4 for the discriminator and 1e-3 for the generator) and one-sided label
+smoothing 0.1 (real label 0.9). In the run folder:
 `samples/` gets a grid of 64 samples from fixed noise per epoch (and a GIF),
 `checkpoints/` the full training state every 5 epochs, so running the same
 command again resumes; `history.png` the loss curves and `dcgan.keras` the

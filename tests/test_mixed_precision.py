@@ -33,10 +33,10 @@ def assert_finite(history):
     "make, options",
     [
         (tiny_gan, {}),
-        (tiny_dcgan, {"label_smoothing": 0.1}),
+        (tiny_dcgan, {"label_smoothing": 0.1, "r1_penalty": 1.0}),
         (tiny_dcgan, {"loss": "wasserstein", "gradient_penalty": 10.0}),
     ],
-    ids=["gan", "dcgan", "dcgan-wgan-gp"],
+    ids=["gan", "dcgan-r1", "dcgan-wgan-gp"],
 )
 def test_gans_train_with_float32_outputs_and_losses(policy, images, make, options):
     gan = make()

@@ -25,7 +25,13 @@ def minimize(optimizer, loss_fn, variables):
 
 
 def input_gradient(fn, x):
-    """Returns d sum(fn(x)) / dx with a graph, so an outer backward sees it."""
-    x = x.detach().requires_grad_(True)
-    (gradient,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
+    """Returns d sum(fn(x)) / dx with a graph, so an outer backward sees it.
+
+    Gradients are enabled here even where the caller disabled them: Keras runs
+    `evaluate()`'s test step under `torch.no_grad()`, and a penalised
+    discriminator loss still needs this gradient there.
+    """
+    with torch.enable_grad():
+        x = x.detach().requires_grad_(True)
+        (gradient,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
     return gradient

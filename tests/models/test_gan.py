@@ -33,6 +33,8 @@ def fit(model, images, epochs=1, **kwargs):
         ("hinge", {}),
         ("wasserstein", {"gradient_penalty": 10.0, "d_steps": 2}),
         ("non_saturating", {"gradient_penalty": 1.0, "label_smoothing": 0.1}),
+        ("non_saturating", {"r1_penalty": 1.0}),
+        ("hinge", {"r1_penalty": 10.0}),
     ],
 )
 def test_every_loss_variant_trains(images, loss, options):
@@ -104,10 +106,10 @@ def test_model_optimizer_combines_the_two_optimizers():
 
 @pytest.mark.parametrize(
     "make, d_rate, g_rate",
-    [(tiny_gan, 2e-4, 2e-4), (tiny_dcgan, 2e-4, 4e-4)],
+    [(tiny_gan, 2e-4, 2e-4), (tiny_dcgan, 2e-4, 1e-3)],
     ids=["gan-the-papers", "dcgan-faster-generator"],
 )
-def test_default_optimizers(make, d_rate, g_rate):
+def test_compile_defaults(make, d_rate, g_rate):
     gan = make()
     gan.compile()
     for optimizer, rate in ((gan.d_optimizer, d_rate), (gan.g_optimizer, g_rate)):
@@ -115,6 +117,8 @@ def test_default_optimizers(make, d_rate, g_rate):
         assert float(optimizer.learning_rate) == pytest.approx(rate)
         assert optimizer.beta_1 == 0.5
     assert isinstance(gan.adversarial_loss, kg.losses.NonSaturatingLoss)
+    assert gan.r1_penalty == 0.0
+    assert gan.gradient_penalty == 0.0
 
 
 def test_a_given_optimizer_replaces_only_its_default():
@@ -135,8 +139,9 @@ def test_subclasses_change_the_defaults_through_the_hook():
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-5)
 
 
-def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):
-    # D(x) = w . x with ||w|| = 1 has gradient norm exactly 1 everywhere.
+def linear_critic_gan():
+    """A GAN whose critic is D(x) = w . x (input gradient w everywhere), and
+    `w` with unit norm."""
     weights = np.random.default_rng(0).normal(size=(int(np.prod(IMAGE_SHAPE)), 1))
     discriminator = keras.Sequential(
         [
@@ -147,16 +152,45 @@ def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):
     )
     generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
     gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+    return gan, weights / np.linalg.norm(weights)
+
+
+def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):
+    # D(x) = w . x with ||w|| = 1 has gradient norm exactly 1 everywhere.
+    gan, unit = linear_critic_gan()
     # Tensors, as in a train step (on a GPU, numpy and device tensors do not mix).
     real = keras.ops.convert_to_tensor(images)
     for scale, expected in [(1.0, 0.0), (3.0, 4.0)]:  # (||w|| - 1)^2
-        discriminator.layers[-1].kernel.assign(
-            scale * weights / np.linalg.norm(weights)
-        )
+        gan.discriminator.layers[-1].kernel.assign(scale * unit)
         penalty = gan._penalty(real, -real, condition=None)
         assert float(keras.ops.convert_to_numpy(penalty)) == pytest.approx(
             expected, abs=1e-4
         )
+
+
+def test_r1_penalty_of_a_linear_critic_is_its_squared_weight_norm(images):
+    gan, unit = linear_critic_gan()
+    real = keras.ops.convert_to_tensor(images)
+    for scale in (1.0, 3.0):
+        gan.discriminator.layers[-1].kernel.assign(scale * unit)
+        penalty = gan._r1(real, condition=None)
+        assert float(keras.ops.convert_to_numpy(penalty)) == pytest.approx(
+            scale**2, rel=1e-4
+        )
+
+
+def test_r1_penalty_is_added_to_the_discriminator_loss(images):
+    # With a linear critic, the penalty is a constant gamma / 2 * ||w||^2.
+    losses = {}
+    for r1 in (0.0, 4.0):
+        keras.utils.set_random_seed(0)
+        gan, unit = linear_critic_gan()
+        gan.discriminator.layers[-1].kernel.assign(2.0 * unit)
+        gan.compile(r1_penalty=r1)
+        losses[r1] = gan.evaluate(images, batch_size=8, verbose=0, return_dict=True)
+    # gamma / 2 * ||2 w||^2 = 4 / 2 * 4
+    assert losses[4.0]["d_loss"] == pytest.approx(losses[0.0]["d_loss"] + 8.0, rel=1e-5)
+    assert losses[4.0]["g_loss"] == pytest.approx(losses[0.0]["g_loss"], rel=1e-5)
 
 
 @pytest.mark.usefixtures("float64_policy")
@@ -258,6 +292,7 @@ def test_wasserstein_without_penalty_warns():
         ({"d_steps": 0}, "d_steps"),
         ({"label_smoothing": 1.0}, "label_smoothing"),
         ({"gradient_penalty": -1}, "gradient_penalty"),
+        ({"r1_penalty": -0.5}, "r1_penalty"),
         ({"loss": "nonsaturating"}, "non_saturating"),
     ],
 )

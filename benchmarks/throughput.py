@@ -15,11 +15,13 @@ wall-clock runs swing by tens of percent, CPU time by a few percent. keras_gen r
 (including its NaN guard); the reference with Keras' defaults.
 
 Rows: the classic MLP GAN (batch 100), DCGAN 28x28 and 64x64 (batch 128),
-CGAN and VAE (batch 128) on the active backend. The hand-written steps are
-written for TensorFlow (GradientTape), PyTorch (autograd) and JAX (stateless,
-`jax.value_and_grad`); on JAX and PyTorch the MLP GAN and VAE are compared.
-`--all-backends` runs the script once per installed backend and prints every
-row.
+CGAN and VAE (batch 128) on the active backend. The hand-written GAN steps are
+written for TensorFlow (GradientTape), PyTorch (autograd) and JAX (the
+stateless `train_step(state, data)` of Keras' JAX guide, with the two
+optimizers in a `MultiOptimizer`); the VAE uses Keras' own train step with a
+`compute_loss`. `--bare-jax-loop` times the JAX GANs against a jitted loop
+without `fit()` instead: what `fit()` itself costs per step. `--all-backends`
+runs the script once per installed backend and prints every row.
 
 `--compare-precision mixed_bfloat16` times keras_gen's model under that policy
 against the same model in float32 instead, on every row and backend, and prints
@@ -153,14 +155,136 @@ class HandWrittenGAN(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
+class HandWrittenJaxGAN(HandWrittenGAN):
+    """JAX: the same GAN with the stateless `train_step(state, data)` of Keras'
+    "Customizing fit() with JAX" guide.
+
+    JAX's trainer carries the state of one `model.optimizer` through the step,
+    so the two networks' optimizers are combined in a `MultiOptimizer`, as a
+    user would; the step splits the state by network, takes each update with
+    `jax.value_and_grad` and `stateless_apply`, and draws its noise from a key
+    folded with the step count.
+    """
+
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
+        d_ids = {id(v) for v in self.discriminator.trainable_variables}
+        keras.Model.compile(
+            self,
+            optimizer=keras.optimizers.MultiOptimizer(
+                lambda v: d_optimizer if id(v) in d_ids else g_optimizer
+            ),
+            **kwargs,
+        )
+        self.optimizer.build(self.trainable_variables)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+        def positions(everything, part):
+            where = {id(v): i for i, v in enumerate(everything)}
+            return [where[id(v)] for v in part]
+
+        self._where = {
+            "g": positions(
+                self.trainable_variables, self.generator.trainable_variables
+            ),
+            "d": positions(
+                self.trainable_variables, self.discriminator.trainable_variables
+            ),
+            "g_nt": positions(
+                self.non_trainable_variables, self.generator.non_trainable_variables
+            ),
+            "d_nt": positions(
+                self.non_trainable_variables,
+                self.discriminator.non_trainable_variables,
+            ),
+            "g_opt": positions(self.optimizer.variables, g_optimizer.variables),
+            "d_opt": positions(self.optimizer.variables, d_optimizer.variables),
+        }
+
+    def train_step(self, state, data):
+        import jax
+
+        trainable, non_trainable, optimizer_values, metric_values = state
+        trainable, non_trainable = list(trainable), list(non_trainable)
+        optimizer_values = list(optimizer_values)
+        data = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+        real, labels = data[0], (data[1] if len(data) > 1 else None)
+        batch_size = real.shape[0]
+
+        def take(values, key):
+            return [values[i] for i in self._where[key]]
+
+        def put(values, key, new):
+            for i, value in zip(self._where[key], new):
+                values[i] = value
+
+        g_vars, d_vars = take(trainable, "g"), take(trainable, "d")
+        g_nt, d_nt = take(non_trainable, "g_nt"), take(non_trainable, "d_nt")
+        step = take(optimizer_values, "d_opt")[0]  # the D optimizer's iterations
+        key_d, key_g = jax.random.split(jax.random.fold_in(jax.random.key(0), step))
+        noise_d = jax.random.normal(key_d, (batch_size, self.latent_dim))
+        noise_g = jax.random.normal(key_g, (batch_size, self.latent_dim))
+
+        def generate(g_vars, g_nt, noise):
+            return self.generator.stateless_call(
+                g_vars, g_nt, self._g_inputs(noise, labels), training=True
+            )
+
+        def discriminate(d_vars, d_nt, images):
+            return self.discriminator.stateless_call(
+                d_vars, d_nt, self._d_inputs(images, labels), training=True
+            )
+
+        def d_loss_fn(d_vars, d_nt):
+            fake, _ = generate(g_vars, g_nt, noise_d)
+            real_logits, d_nt = discriminate(d_vars, d_nt, real)
+            fake_logits, d_nt = discriminate(d_vars, d_nt, jax.lax.stop_gradient(fake))
+            return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0), d_nt
+
+        (d_loss, d_nt), grads = jax.value_and_grad(d_loss_fn, has_aux=True)(
+            d_vars, d_nt
+        )
+        d_vars, d_opt = self.d_optimizer.stateless_apply(
+            take(optimizer_values, "d_opt"), grads, d_vars
+        )
+
+        def g_loss_fn(g_vars, g_nt):
+            fake, g_nt = generate(g_vars, g_nt, noise_g)
+            logits, _ = discriminate(d_vars, d_nt, fake)
+            return _bce(logits, 1.0), g_nt
+
+        (g_loss, g_nt), grads = jax.value_and_grad(g_loss_fn, has_aux=True)(
+            g_vars, g_nt
+        )
+        g_vars, g_opt = self.g_optimizer.stateless_apply(
+            take(optimizer_values, "g_opt"), grads, g_vars
+        )
+
+        put(trainable, "g", g_vars)
+        put(trainable, "d", d_vars)
+        put(non_trainable, "g_nt", g_nt)
+        put(non_trainable, "d_nt", d_nt)
+        put(optimizer_values, "g_opt", g_opt)
+        put(optimizer_values, "d_opt", d_opt)
+        logs, new_metric_values, start = {}, [], 0
+        for tracker, value in zip(self.metrics, (d_loss, g_loss)):
+            count = len(tracker.variables)
+            values = tracker.stateless_update_state(
+                metric_values[start : start + count], value
+            )
+            logs[tracker.name] = tracker.stateless_result(values)
+            new_metric_values += values
+            start += count
+        return logs, (trainable, non_trainable, optimizer_values, new_metric_values)
+
+
 def jax_loop_rate(
     generator, discriminator, latent_dim, dataset, batch_size, steps, repeats
 ):
-    """JAX: a hand-written jitted loop (Keras' "training loop in JAX" guide style).
+    """JAX: a bare jitted loop (Keras' "training loop in JAX" guide style).
 
-    Not `fit()`: a minimal Keras model cannot carry two optimizers' state
-    through the JAX trainer, so the reference is the loop JAX users write. It
-    reads its batches from the same pipeline as `fit()` does.
+    `--bare-jax-loop`: no `fit()`, no callbacks, no logs, so it also shows
+    what `fit()` costs per step. It reads its batches from the same pipeline
+    as `fit()` does.
     """
     import jax
 
@@ -310,7 +434,8 @@ def hand_written_model(kind, model, data):
         reference.compile(optimizer=keras.optimizers.Adam(1e-3))
         reference(data[:2])  # build, so that fit() can trace it on every backend
         return reference
-    reference = HandWrittenGAN(
+    reference_class = HandWrittenJaxGAN if BACKEND == "jax" else HandWrittenGAN
+    reference = reference_class(
         _clone(model.generator),
         _clone(model.discriminator),
         model.latent_dim,
@@ -392,9 +517,9 @@ def take_turns(models, dataset, batch, steps, repeats):
     return [summary(r) for r in rates]
 
 
-def measure(model, reference, batch, data, steps, repeats):
+def measure(model, reference, batch, data, steps, repeats, bare_jax_loop=False):
     dataset = _dataset(data)
-    if BACKEND == "jax" and isinstance(reference, HandWrittenGAN):
+    if bare_jax_loop and isinstance(reference, HandWrittenJaxGAN):
         (ours,) = take_turns([model], dataset, batch, steps, repeats)
         theirs = jax_loop_rate(
             reference.generator,
@@ -411,18 +536,18 @@ def measure(model, reference, batch, data, steps, repeats):
 
 STEPS = {"mlp_gan": 300, "dcgan_28": 30, "dcgan_64": 8, "cgan": 30, "vae": 100}
 ROWS = ("mlp_gan", "dcgan_28", "dcgan_64", "cgan", "vae")
-PORTABLE_ROWS = ("mlp_gan", "vae")  # hand-written references on JAX and PyTorch
 
 
-def against_hand_written(kind, steps, repeats, compile_kwargs):
+def against_hand_written(kind, steps, repeats, compile_kwargs, bare_jax_loop=False):
     model, batch, data = keras_gen_model(kind, compile_kwargs)
     reference = hand_written_model(kind, model, data)
     (ours, ours_cpu), (theirs, theirs_cpu) = measure(
-        model, reference, batch, data, steps, repeats
+        model, reference, batch, data, steps, repeats, bare_jax_loop
     )
+    name = "bare loop" if bare_jax_loop and kind != "vae" else "hand-written"
     print(
         f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(model.jit_compile):<5}  "
-        f"keras_gen {ours:8.1f} img/s  hand-written {theirs:8.1f} img/s  "
+        f"keras_gen {ours:8.1f} img/s  {name} {theirs:8.1f} img/s  "
         f"ratio {ours / theirs:.2f}  |  per CPU-second {ours_cpu:8.1f} vs "
         f"{theirs_cpu:8.1f}  ratio {ours_cpu / theirs_cpu:.2f}",
         flush=True,
@@ -446,13 +571,20 @@ def against_float32(kind, policy, steps, repeats, compile_kwargs):
     )
 
 
-def run(models, steps_scale, repeats, compile_kwargs, compare_precision=None):
+def run(
+    models,
+    steps_scale,
+    repeats,
+    compile_kwargs,
+    compare_precision=None,
+    bare_jax_loop=False,
+):
     for kind in models:
         steps = max(2, int(STEPS[kind] * steps_scale))
         if compare_precision:
             against_float32(kind, compare_precision, steps, repeats, compile_kwargs)
-        elif BACKEND == "tensorflow" or kind in PORTABLE_ROWS:
-            against_hand_written(kind, steps, repeats, compile_kwargs)
+        else:
+            against_hand_written(kind, steps, repeats, compile_kwargs, bare_jax_loop)
         keras.backend.clear_session()
 
 
@@ -495,6 +627,12 @@ def main():
         "policy (e.g. mixed_bfloat16) against keras_gen in float32, every row",
     )
     parser.add_argument(
+        "--bare-jax-loop",
+        action="store_true",
+        help="on JAX, time the GANs against a bare jitted loop without fit() "
+        "instead of the hand-written Keras train_step",
+    )
+    parser.add_argument(
         "--all-backends",
         action="store_true",
         help="run once per installed backend (subprocesses)",
@@ -531,6 +669,7 @@ def main():
         args.repeats,
         compile_kwargs,
         args.compare_precision,
+        args.bare_jax_loop,
     )
 
 

@@ -93,14 +93,12 @@ def non_finite_gan(value=np.nan):
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_module(module, *args, backend="tensorflow"):
-    """`python -m module args` with KERAS_BACKEND=backend; fails the test on error.
-
-    Returns the process's stdout.
-    """
+def run_python(*args, backend="tensorflow"):
+    """`python args` in the repository with KERAS_BACKEND=backend; fails the
+    test on error. Returns the process's stdout."""
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
-        [sys.executable, "-m", module, *map(str, args)],
+        [sys.executable, *map(str, args)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -109,3 +107,8 @@ def run_module(module, *args, backend="tensorflow"):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
+
+
+def run_module(module, *args, backend="tensorflow"):
+    """`python -m module args`; see `run_python`."""
+    return run_python("-m", module, *args, backend=backend)

@@ -1,14 +1,11 @@
 """The throughput benchmark runs and prints its rows (a smoke test, not a timing)."""
 
 import importlib.util
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.helpers import ROOT, run_module
+from tests.helpers import run_module, run_python
 
 
 def throughput(*args):
@@ -62,14 +59,5 @@ for kind in ("mlp_gan", "cgan"):
     importlib.util.find_spec("jax") is None, reason="needs JAX installed"
 )
 def test_the_jax_reference_updates_both_networks_through_fit():
-    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [sys.executable, "-c", JAX_REFERENCE_TRAINS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.split() == ["mlp_gan", "ok", "cgan", "ok"]
+    output = run_python("-c", JAX_REFERENCE_TRAINS, backend="jax")
+    assert output.split() == ["mlp_gan", "ok", "cgan", "ok"]

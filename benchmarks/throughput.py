@@ -277,82 +277,40 @@ class HandWrittenJaxGAN(HandWrittenGAN):
         return logs, (trainable, non_trainable, optimizer_values, new_metric_values)
 
 
-def jax_loop_rate(
-    generator, discriminator, latent_dim, dataset, batch_size, steps, repeats
-):
-    """JAX: a bare jitted loop (Keras' "training loop in JAX" guide style).
+def jax_loop_rate(reference, dataset, batch_size, steps, repeats):
+    """`--bare-jax-loop`: the reference's own `train_step`, jitted and called
+    in a plain Python loop (Keras' "training loop in JAX" guide style).
 
-    `--bare-jax-loop`: no `fit()`, no callbacks, no logs, so it also shows
-    what `fit()` costs per step. It reads its batches from the same pipeline
-    as `fit()` does.
+    The same step as the `fit()` reference, without `fit()`: no callbacks, no
+    logs, so it shows what `fit()` costs per step. It reads its batches from
+    the same pipeline as `fit()` does.
     """
     import jax
 
-    d_opt, g_opt = _adam(), _adam()
-    d_opt.build(discriminator.trainable_variables)
-    g_opt.build(generator.trainable_variables)
-    batches = _numpy_images(dataset)
-
-    def step(state, key, real):
-        g_vars, g_nt, d_vars, d_nt, g_opt_vars, d_opt_vars = state
-        key_d, key_g = jax.random.split(key)
-        noise_d = jax.random.normal(key_d, (batch_size, latent_dim))
-        noise_g = jax.random.normal(key_g, (batch_size, latent_dim))
-
-        def d_loss_fn(d_vars, d_nt):
-            fake, _ = generator.stateless_call(g_vars, g_nt, noise_d, training=True)
-            fake = jax.lax.stop_gradient(fake)
-            real_logits, d_nt = discriminator.stateless_call(
-                d_vars, d_nt, real, training=True
-            )
-            fake_logits, d_nt = discriminator.stateless_call(
-                d_vars, d_nt, fake, training=True
-            )
-            return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0), d_nt
-
-        (d_loss, d_nt), grads = jax.value_and_grad(d_loss_fn, has_aux=True)(
-            d_vars, d_nt
-        )
-        d_vars, d_opt_vars = d_opt.stateless_apply(d_opt_vars, grads, d_vars)
-
-        def g_loss_fn(g_vars, g_nt):
-            fake, g_nt = generator.stateless_call(g_vars, g_nt, noise_g, training=True)
-            logits, _ = discriminator.stateless_call(d_vars, d_nt, fake, training=True)
-            return _bce(logits, 1.0), g_nt
-
-        (g_loss, g_nt), grads = jax.value_and_grad(g_loss_fn, has_aux=True)(
-            g_vars, g_nt
-        )
-        g_vars, g_opt_vars = g_opt.stateless_apply(g_opt_vars, grads, g_vars)
-        return (g_vars, g_nt, d_vars, d_nt, g_opt_vars, d_opt_vars), (d_loss, g_loss)
-
-    step = jax.jit(step, donate_argnums=0)
+    step = jax.jit(reference.train_step, donate_argnums=0)
     state = tuple(
         [v.value for v in variables]
         for variables in (
-            generator.trainable_variables,
-            generator.non_trainable_variables,
-            discriminator.trainable_variables,
-            discriminator.non_trainable_variables,
-            g_opt.variables,
-            d_opt.variables,
+            reference.trainable_variables,
+            reference.non_trainable_variables,
+            reference.optimizer.variables,
+            reference.metrics_variables,
         )
     )
-    key = jax.random.PRNGKey(0)
+    batches = _numpy_batches(dataset)
 
-    def timed(state, key, count):
+    def timed(state, count):
         clock = Clock()
         for _ in range(count):
-            key, subkey = jax.random.split(key)
-            state, losses = step(state, subkey, next(batches))
+            logs, state = step(state, next(batches))
             # fit() reads the logs after each step; so does the reference.
-            jax.block_until_ready(losses)
-        return state, key, clock.rates(count * batch_size)
+            jax.block_until_ready(logs)
+        return state, clock.rates(count * batch_size)
 
-    state, key, _ = timed(state, key, 2)
+    state, _ = timed(state, 2)
     rates = []
     for _ in range(repeats):
-        state, key, rate = timed(state, key, steps)
+        state, rate = timed(state, steps)
         rates.append(rate)
     return rates
 
@@ -462,11 +420,11 @@ def _dataset(data):
     return tf.data.Dataset.from_tensors(data).repeat()
 
 
-def _numpy_images(dataset):
-    """The images of each batch of `_dataset()` as numpy arrays."""
+def _numpy_batches(dataset):
+    """Each batch of `_dataset()` as numpy arrays."""
     if hasattr(dataset, "as_numpy_iterator"):
         return dataset.as_numpy_iterator()
-    return (batch[0] for batch in dataset)
+    return (batch if len(batch) > 1 else batch[0] for batch in dataset)
 
 
 class Clock:
@@ -521,15 +479,7 @@ def measure(model, reference, batch, data, steps, repeats, bare_jax_loop=False):
     dataset = _dataset(data)
     if bare_jax_loop and isinstance(reference, HandWrittenJaxGAN):
         (ours,) = take_turns([model], dataset, batch, steps, repeats)
-        theirs = jax_loop_rate(
-            reference.generator,
-            reference.discriminator,
-            reference.latent_dim,
-            dataset,
-            batch,
-            steps,
-            repeats,
-        )
+        theirs = jax_loop_rate(reference, dataset, batch, steps, repeats)
         return ours, summary(theirs)
     return take_turns([model, reference], dataset, batch, steps, repeats)
 

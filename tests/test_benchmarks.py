@@ -61,3 +61,18 @@ for kind in ("mlp_gan", "cgan"):
 def test_the_jax_reference_updates_both_networks_through_fit():
     output = run_python("-c", JAX_REFERENCE_TRAINS, backend="jax")
     assert output.split() == ["mlp_gan", "ok", "cgan", "ok"]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("jax") is None, reason="needs JAX installed"
+)
+def test_bare_jax_loop_times_the_references_own_step():
+    output = run_module(
+        "benchmarks.throughput",
+        *("--repeats", "1", "--models", "cgan", "--steps-scale", "0.07"),
+        "--bare-jax-loop",
+        backend="jax",
+    )
+    assert re.search(
+        r"cgan .* keras_gen +[\d.]+ img/s +bare loop +[\d.]+ img/s", output
+    )

@@ -37,11 +37,12 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
     ```
     """
 
-    # Keras may run batch-end callbacks in a background thread when all of them
-    # are async-safe, so checking the logs does not stall the next step; an
-    # error raised there reaches fit() at the next batch or the epoch's end,
-    # before any epoch-end callback (a checkpoint) runs.
-    async_safe = True
+    # Not async-safe on purpose: Keras runs async-safe batch-end callbacks on a
+    # pool of threads, in no fixed order, so a check of batch 2 could raise
+    # before the check of batch 1 and the error would name the wrong batch
+    # (seen on JAX in CI). Checked in order, the error names the first
+    # non-finite batch, before any later callback (a checkpoint) runs.
+    async_safe = False
 
     def __init__(self, suggestion=None):
         super().__init__()

@@ -1,6 +1,7 @@
 """Stops training with an error as soon as a loss becomes NaN or infinite."""
 
 import math
+import threading
 
 import keras
 
@@ -37,22 +38,63 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
     ```
     """
 
-    # Not async-safe on purpose: Keras runs async-safe batch-end callbacks on a
-    # pool of threads, in no fixed order, so a check of batch 2 could raise
-    # before the check of batch 1 and the error would name the wrong batch
-    # (seen on JAX in CI). Checked in order, the error names the first
-    # non-finite batch, before any later callback (a checkpoint) runs.
-    async_safe = False
+    # Async-safe: on JAX and PyTorch, Keras then runs the batch-end checks on
+    # a pool of threads while the next steps run, instead of waiting for every
+    # step's losses (a synchronous guard cut GPU throughput by up to 45%).
+    # Those checks can finish out of order, so a non-finite loss found there
+    # only stops training; the earliest one is raised at the end of the epoch,
+    # when Keras has waited for every check and before any epoch-end callback
+    # after this one (keras_gen models put the guard first) can save the
+    # broken weights. Checks in fit()'s own thread (TensorFlow, or a
+    # synchronous callback in the list) raise at once.
+    async_safe = True
 
     def __init__(self, suggestion=None):
         super().__init__()
         self.suggestion = suggestion
         self._epoch = 0
+        self._fit_thread = None
+        self._training_model = None
+        self._lock = threading.Lock()
+        self._earliest = None  # (batch, error) found on the pool this epoch
+
+    def on_train_begin(self, logs=None):
+        self._fit_thread = threading.get_ident()
+        self._training_model = self.model
+        self._earliest = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
+        error = self._check(batch, logs)
+        if error is None:
+            return
+        if self._fit_thread in (None, threading.get_ident()):
+            self.handle_non_finite(error)
+            return
+        with self._lock:
+            if self._earliest is None or batch < self._earliest[0]:
+                self._earliest = (batch, error)
+        # Not `self.model`: on JAX that property syncs the training state.
+        self._training_model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        with self._lock:
+            earliest, self._earliest = self._earliest, None
+        if earliest is not None:
+            self.handle_non_finite(earliest[1])
+
+    def handle_non_finite(self, error):
+        """Called with the `NonFiniteLossError` of the first bad batch; raises it.
+
+        Subclasses override it to react differently (`TrainingMonitor` can
+        warn and stop instead).
+        """
+        raise error
+
+    def _check(self, batch, logs):
+        """The error for the first non-finite `*loss` in `logs`, or None."""
         for name, value in (logs or {}).items():
             if not name.endswith("loss"):
                 continue
@@ -62,9 +104,10 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
                 continue
             if not math.isfinite(value):
                 advice = f" {self.suggestion}" if self.suggestion else ""
-                raise NonFiniteLossError(
+                return NonFiniteLossError(
                     f"Training stopped: `{name}` became {value} at epoch "
                     f"{self._epoch + 1}, batch {batch + 1}. The weights after "
                     "this step are no longer finite, so resume from your last "
                     f"checkpoint rather than this model.{advice}"
                 )
+        return None

@@ -4,10 +4,7 @@ import warnings
 
 import numpy as np
 
-from keras_gen.callbacks.terminate_on_non_finite import (
-    NonFiniteLossError,
-    TerminateOnNonFinite,
-)
+from keras_gen.callbacks.terminate_on_non_finite import TerminateOnNonFinite
 
 
 class TrainingWarning(UserWarning):
@@ -79,6 +76,7 @@ class TrainingMonitor(TerminateOnNonFinite):
         self.warnings = []
         self._wins = 0
         self._noise = None
+        self._non_finite = False
 
     def _warn(self, message):
         self.warnings.append(message)
@@ -86,13 +84,11 @@ class TrainingMonitor(TerminateOnNonFinite):
         if self.stop:
             self.model.stop_training = True
 
-    def on_train_batch_end(self, batch, logs=None):
-        try:
-            super().on_train_batch_end(batch, logs)
-        except NonFiniteLossError as error:
-            self._warn(str(error))
-            if not self.stop:
-                raise
+    def handle_non_finite(self, error):
+        self._non_finite = True
+        self._warn(str(error))
+        if not self.stop:
+            raise error
 
     # --- Epoch checks -------------------------------------------------------
 
@@ -114,7 +110,14 @@ class TrainingMonitor(TerminateOnNonFinite):
             samples = model.generate(noise=self._noise)
         return float(samples.reshape(len(samples), -1).std(axis=0).mean())
 
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._non_finite = False
+
     def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        if self._non_finite:
+            return  # the weights are broken: nothing more to watch
         logs = logs or {}
         real, fake = logs.get("real_score"), logs.get("fake_score")
         if real is not None and fake is not None:

@@ -141,7 +141,8 @@ class GenerativeModel(keras.Model):
         """Trains the model; arguments as for `keras.Model.fit`.
 
         Before training, the first batch is checked (see `check_batch`), and
-        a `TerminateOnNonFinite` callback is added unless one was passed.
+        a `TerminateOnNonFinite` callback is added unless one was passed;
+        either way it runs before the other callbacks.
         """
         arguments = (
             inspect.signature(keras.Model.fit).bind(self, *args, **kwargs).arguments
@@ -152,9 +153,12 @@ class GenerativeModel(keras.Model):
             images, condition = self.unpack_batch(batch)
             self.check_batch(images, condition)
         callbacks = list(arguments.get("callbacks") or [])
-        if not any(isinstance(c, TerminateOnNonFinite) for c in callbacks):
-            callbacks.append(TerminateOnNonFinite())
-        arguments["callbacks"] = callbacks
+        guards = [c for c in callbacks if isinstance(c, TerminateOnNonFinite)]
+        # The guard goes first, so that a non-finite loss raises before any
+        # other callback's `on_epoch_end` (a checkpoint) sees broken weights.
+        arguments["callbacks"] = (guards or [TerminateOnNonFinite()]) + [
+            c for c in callbacks if not isinstance(c, TerminateOnNonFinite)
+        ]
         if "shuffle" not in arguments and validation.is_batched_dataset(
             arguments.get("x")
         ):

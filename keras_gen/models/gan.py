@@ -258,6 +258,7 @@ class GAN(GenerativeModel):
         loss="non_saturating",
         gradient_penalty=0.0,
         r1_penalty=0.0,
+        r1_batch_size=None,
         label_smoothing=0.0,
         d_steps=1,
         **kwargs,
@@ -285,6 +286,14 @@ class GAN(GenerativeModel):
                 smooth around the data; 0 disables it. Costs a double
                 backward pass through the discriminator: a 28x28 DCGAN step
                 took 1.45x the CPU time (1.8x the wall-clock) on 2 CPU cores.
+                `r1_batch_size` makes it cheap.
+            r1_batch_size: estimate the R1 penalty on only the first
+                `r1_batch_size` real images of each batch (of each replica's
+                batch under a distribution strategy), which divides its cost
+                by about `batch_size / r1_batch_size`. The penalty is a mean,
+                so a subset estimates it without bias. `None` (default) uses
+                the whole batch. On 28x28 MNIST, 16 images of 128 kept most
+                of R1's gain for 4% more time per step (README, Quality).
             label_smoothing: one-sided label smoothing: real images get the
                 target `1 - label_smoothing` in the discriminator loss.
             d_steps: discriminator updates per generator update. Each one
@@ -335,6 +344,19 @@ class GAN(GenerativeModel):
                 "use it with 'non_saturating', 'minimax' or 'least_squares', "
                 "or set label_smoothing=0."
             )
+        if r1_batch_size is not None:
+            if int(r1_batch_size) != r1_batch_size or r1_batch_size < 1:
+                raise ValueError(
+                    "`r1_batch_size` must be a positive integer (real images "
+                    f"per batch for the R1 penalty) or None; got {r1_batch_size!r}."
+                )
+            r1_batch_size = int(r1_batch_size)
+            if not r1_penalty:
+                warnings.warn(
+                    "`r1_batch_size` has no effect without `r1_penalty`; "
+                    "pass r1_penalty=..., e.g. 0.3.",
+                    stacklevel=2,
+                )
         if int(d_steps) != d_steps or d_steps < 1:
             raise ValueError(f"`d_steps` must be an integer >= 1; got {d_steps!r}.")
         if isinstance(adversarial_loss, losses_module.WassersteinLoss) and (
@@ -351,6 +373,7 @@ class GAN(GenerativeModel):
         self.adversarial_loss = adversarial_loss
         self.gradient_penalty = gradient_penalty
         self.r1_penalty = r1_penalty
+        self.r1_batch_size = r1_batch_size
         self.label_smoothing = label_smoothing
         self.d_steps = int(d_steps)
         self._compile_kwargs = dict(kwargs)
@@ -387,6 +410,7 @@ class GAN(GenerativeModel):
             "loss": losses_module.serialize(self.adversarial_loss),
             "gradient_penalty": self.gradient_penalty,
             "r1_penalty": self.r1_penalty,
+            "r1_batch_size": self.r1_batch_size,
             "label_smoothing": self.label_smoothing,
             "d_steps": self.d_steps,
             **self._compile_kwargs,
@@ -487,6 +511,12 @@ class GAN(GenerativeModel):
             )
         if self.r1_penalty:
             real_images = ops.cast(real_images, fake_images.dtype)
+            if self.r1_batch_size is not None:  # an unbiased, cheaper estimate
+                real_images, condition = keras.tree.map_structure(
+                    lambda tensor: tensor[: self.r1_batch_size],
+                    (real_images, condition),
+                    none_is_leaf=False,
+                )
             loss = loss + 0.5 * self.r1_penalty * self._r1(real_images, condition)
         return loss, (real_output, fake_output)
 

@@ -9,6 +9,7 @@ from tests.helpers import (
     assert_all_close,
     assert_same_training,
     non_finite_gan,
+    tiny_cgan,
     tiny_dcgan,
     tiny_gan,
     variable_values,
@@ -193,6 +194,56 @@ def test_r1_penalty_is_added_to_the_discriminator_loss(images):
     assert losses[4.0]["g_loss"] == pytest.approx(losses[0.0]["g_loss"], rel=1e-5)
 
 
+def quadratic_critic_gan():
+    """A GAN whose critic is D(x) = ||x||^2 / 2, so that ||grad D(x)||^2 =
+    ||x||^2 differs from image to image."""
+    discriminator = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Flatten(),
+            keras.layers.Lambda(keras.ops.square),
+            keras.layers.Dense(1, use_bias=False, kernel_initializer="ones"),
+            keras.layers.Rescaling(0.5),
+        ]
+    )
+    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
+    return kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+
+
+def test_r1_batch_size_estimates_the_penalty_on_the_first_images(images):
+    # Brightness rising through each batch of 8: the first images' norms are small.
+    images = images * np.tile(np.linspace(0.25, 1.0, 8, dtype="float32"), 4).reshape(
+        -1, 1, 1, 1
+    )
+
+    def d_loss(**options):
+        keras.utils.set_random_seed(0)
+        gan = quadratic_critic_gan()
+        gan.compile(**options)
+        return gan.evaluate(images, batch_size=8, verbose=0, return_dict=True)["d_loss"]
+
+    unpenalised = d_loss()
+    whole_batch = d_loss(r1_penalty=2.0) - unpenalised
+    first_three = d_loss(r1_penalty=2.0, r1_batch_size=3) - unpenalised
+    # gamma / 2 * mean ||x||^2 over the images used, averaged over the 4 batches.
+    squared_norms = np.sum(np.square(images), axis=(1, 2, 3)).reshape(4, 8)
+    assert whole_batch == pytest.approx(squared_norms.mean(), rel=1e-4)
+    assert first_three == pytest.approx(squared_norms[:, :3].mean(), rel=1e-4)
+    assert first_three < 0.5 * whole_batch
+
+
+def test_r1_batch_size_trains_a_conditional_model(images, labels):
+    cgan = tiny_cgan()
+    cgan.compile(r1_penalty=1.0, r1_batch_size=2)
+    history = cgan.fit(images, labels, batch_size=8, epochs=1, verbose=0)
+    assert np.all(np.isfinite(history.history["d_loss"]))
+
+
+def test_r1_batch_size_without_r1_penalty_warns():
+    with pytest.warns(UserWarning, match="r1_penalty"):
+        tiny_gan().compile(r1_batch_size=16)
+
+
 @pytest.mark.usefixtures("float64_policy")
 def test_seed_makes_training_reproducible(images):
     results = []
@@ -293,6 +344,8 @@ def test_wasserstein_without_penalty_warns():
         ({"label_smoothing": 1.0}, "label_smoothing"),
         ({"gradient_penalty": -1}, "gradient_penalty"),
         ({"r1_penalty": -0.5}, "r1_penalty"),
+        ({"r1_penalty": 1.0, "r1_batch_size": 0}, "r1_batch_size"),
+        ({"r1_penalty": 1.0, "r1_batch_size": 2.5}, "r1_batch_size"),
         ({"loss": "nonsaturating"}, "non_saturating"),
     ],
 )

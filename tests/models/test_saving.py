@@ -45,6 +45,7 @@ def compile_model(name, model, penalties=True):
             g_optimizer=keras.optimizers.RMSprop(5e-4),
             gradient_penalty=1.0 if penalties else 0.0,
             r1_penalty=0.5 if penalties else 0.0,
+            r1_batch_size=4 if penalties else None,
         )
 
 

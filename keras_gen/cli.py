@@ -45,6 +45,9 @@ RUN_SETTINGS = (
     "hidden_units",
     "num_classes",
     "label_smoothing",
+    "r1_penalty",
+    "r1_batch_size",
+    "ema",
     "seed",
     "checkpoint_every",
 )
@@ -67,6 +70,7 @@ def build_model(settings, image_shape):
     import keras_gen as kg
 
     kind, latent, seed = settings["model"], settings["latent_dim"], settings["seed"]
+    ema = settings.get("ema")  # absent from the run.json of older runs
     if kind == "gan":
         latent = latent or 64
         hidden = tuple(settings["hidden_units"] or (256, 256))
@@ -74,18 +78,22 @@ def build_model(settings, image_shape):
             kg.networks.mlp_generator(latent, image_shape, hidden),
             kg.networks.mlp_discriminator(image_shape, hidden),
             latent_dim=latent,
+            ema=ema,
             seed=seed,
         )
     width = (
         {"base_filters": settings["base_filters"]} if settings["base_filters"] else {}
     )
     if kind == "dcgan":
-        return kg.DCGAN(image_shape, latent_dim=latent or 100, seed=seed, **width)
+        return kg.DCGAN(
+            image_shape, latent_dim=latent or 100, ema=ema, seed=seed, **width
+        )
     if kind == "cgan":
         return kg.CGAN(
             settings["num_classes"],
             image_shape,
             latent_dim=latent or 100,
+            ema=ema,
             seed=seed,
             **width,
         )
@@ -178,6 +186,11 @@ def train(args):
             )
         if args.model == "cgan" and args.num_classes is None:
             args.num_classes = 10
+        if args.model == "vae" and (args.r1_penalty or args.r1_batch_size or args.ema):
+            raise UsageError(
+                "--r1-penalty, --r1-batch-size and --ema are for the GANs "
+                "(gan, dcgan, cgan), not the vae"
+            )
         settings = {name: getattr(args, name) for name in RUN_SETTINGS}
         if settings["data_dir"] is not None:
             settings["data_dir"] = str(pathlib.Path(settings["data_dir"]).resolve())
@@ -194,7 +207,11 @@ def train(args):
     if settings["model"] == "vae":
         model.compile()
     else:
-        model.compile(label_smoothing=settings["label_smoothing"])
+        model.compile(
+            label_smoothing=settings["label_smoothing"],
+            r1_penalty=settings.get("r1_penalty") or 0.0,
+            r1_batch_size=settings.get("r1_batch_size"),
+        )
     callbacks = [
         kg.callbacks.Checkpoint(
             run / "checkpoints", every=settings["checkpoint_every"]
@@ -349,6 +366,22 @@ def make_parser():
         type=float,
         default=0.1,
         help="real label is 1 - this (GANs)",
+    )
+    train_parser.add_argument(
+        "--r1-penalty",
+        type=float,
+        default=0.0,
+        help="weight of the R1 penalty on real images (GANs; 0.3 suits MNIST)",
+    )
+    train_parser.add_argument(
+        "--r1-batch-size",
+        type=_positive,
+        help="estimate R1 on this many real images per batch (e.g. 16)",
+    )
+    train_parser.add_argument(
+        "--ema",
+        type=float,
+        help="decay of a moving average of the generator's weights (e.g. 0.999)",
     )
     train_parser.add_argument("--checkpoint-every", type=_positive, default=5)
     train_parser.add_argument("--seed", type=int, default=0)

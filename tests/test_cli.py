@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 
@@ -53,7 +54,20 @@ def usage_error(capsys, argv):
 @pytest.fixture(scope="module")
 def dcgan_run(tmp_path_factory, mnist_file):
     run = tmp_path_factory.mktemp("runs") / "dcgan"
-    assert train(run, "dcgan", mnist_file, "--epochs", "1", "--base-filters", "4") == 0
+    recommended = ["--r1-penalty", "0.3", "--r1-batch-size", "4", "--ema", "0.99"]
+    assert (
+        train(
+            run,
+            "dcgan",
+            mnist_file,
+            "--epochs",
+            "1",
+            "--base-filters",
+            "4",
+            *recommended,
+        )
+        == 0
+    )
     return run
 
 
@@ -67,6 +81,10 @@ def test_train_writes_a_complete_run_folder(dcgan_run):
     assert len(rows) == 2
     settings = json.loads((dcgan_run / "run.json").read_text())
     assert settings["model"] == "dcgan" and settings["base_filters"] == 4
+    assert (settings["r1_penalty"], settings["r1_batch_size"]) == (0.3, 4)
+    model = keras.saving.load_model(dcgan_run / "model.keras")
+    assert model.ema == 0.99
+    assert (model.r1_penalty, model.r1_batch_size) == (0.3, 4)
 
 
 def test_resume_continues_the_run(tmp_path, mnist_file, capsys):
@@ -158,6 +176,10 @@ def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):
         ],
     )
     assert "No MNIST" in err
+    err = usage_error(
+        capsys, ["train", "vae", "--out", str(tmp_path / "v"), "--ema", "0.999"]
+    )
+    assert "for the GANs" in err
     usage_error(capsys, [])
 
 

@@ -19,6 +19,12 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
     error naming the loss, the epoch and the batch, so a script cannot carry
     on with broken weights.
 
+    The check does not make Keras wait for each step's losses: on JAX and
+    PyTorch it runs on Keras' callback threads, where a non-finite loss stops
+    training at once and the error is raised at the end of that epoch, before
+    later callbacks' `on_epoch_end` (keras_gen models run this guard first).
+    On TensorFlow, the error is raised at the batch itself.
+
     Args:
         suggestion: advice appended to the error message.
 

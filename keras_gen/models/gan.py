@@ -477,7 +477,6 @@ class GAN(GenerativeModel):
 
     def _penalty(self, real_images, fake_images, condition):
         """The WGAN-GP penalty `E[(||grad D(x_hat)|| - 1)^2]` on interpolates."""
-        real_images = ops.cast(real_images, fake_images.dtype)
         batch_size = ops.shape(real_images)[0]
         per_image = (1,) * (len(real_images.shape) - 1)
         weight = self._replica_share(
@@ -498,6 +497,8 @@ class GAN(GenerativeModel):
         return ops.mean(self._squared_input_gradient_norms(real_images, condition))
 
     def _discriminator_objective(self, real_images, fake_images, condition, training):
+        # The penalties differentiate D at real images: give them the fakes' dtype.
+        real_images = ops.cast(real_images, fake_images.dtype)
         real_output = self.discriminator(
             self.discriminator_inputs(real_images, condition), training=training
         )
@@ -510,7 +511,6 @@ class GAN(GenerativeModel):
                 real_images, fake_images, condition
             )
         if self.r1_penalty:
-            real_images = ops.cast(real_images, fake_images.dtype)
             if self.r1_batch_size is not None:  # an unbiased, cheaper estimate
                 real_images, condition = keras.tree.map_structure(
                     lambda tensor: tensor[: self.r1_batch_size],

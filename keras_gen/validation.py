@@ -65,7 +65,13 @@ def check_image_shape(shape, image_shape, model_name):
             )
 
 
-def check_image_values(images, value_range, model_name, tolerance=1e-3):
+def check_image_values(
+    images,
+    value_range,
+    model_name,
+    tolerance=1e-3,
+    reason="the range its generator produces",
+):
     """Raises `ValueError` if images are uint8-like or outside `value_range`.
 
     Args:
@@ -73,6 +79,7 @@ def check_image_values(images, value_range, model_name, tolerance=1e-3):
         value_range: `(low, high)` the model's outputs span.
         model_name: named in the error message.
         tolerance: how far outside the range values may stray (rounding).
+        reason: why the range is required, named in the error message.
     """
     images = np.asarray(images)
     low, high = value_range
@@ -98,9 +105,13 @@ def check_image_values(images, value_range, model_name, tolerance=1e-3):
     found_low, found_high = float(images.min()), float(images.max())
     if found_low < low - tolerance or found_high > high + tolerance:
         raise ValueError(
-            f"{model_name} works on images in [{low:g}, {high:g}] (the range "
-            f"its generator produces), but the data spans "
-            f"[{found_low:g}, {found_high:g}]: {hint}."
+            f"{model_name} works on images in [{low:g}, {high:g}] ({reason}), "
+            f"but the data spans [{found_low:g}, {found_high:g}]: {hint}"
+            + (
+                "; map [-1, 1] images (tanh outputs) with `(x + 1) / 2`."
+                if (low, high) == (0.0, 1.0) and found_low < 0
+                else "."
+            )
         )
 
 

@@ -3,13 +3,16 @@
 import numpy as np
 from keras import ops
 
+from keras_gen import validation
 from keras_gen.evaluation import metrics
 from keras_gen.evaluation.classifier import feature_extractor, mnist_classifier
 
 
-def _to_unit_range(images, value_range):
+def _to_unit_range(samples, value_range):
+    """Samples mapped from the model's `value_range` to [0, 1], clipped to it
+    (a generator without a bounded output can overshoot)."""
     low, high = value_range
-    return (np.asarray(images, dtype="float32") - low) / (high - low)
+    return np.clip((np.asarray(samples, dtype="float32") - low) / (high - low), 0, 1)
 
 
 def default_reference_images():
@@ -29,6 +32,17 @@ class Evaluator:
         reference_images: real images in [0, 1] to compare samples with;
             defaults to the MNIST test split shipped with keras_gen.
         batch_size: images per forward pass.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    evaluator = kg.evaluation.Evaluator()  # bundled classifier, MNIST test digits
+    noise = np.random.default_rng(0).uniform(0, 1, (100, 28, 28, 1))
+    evaluator.score_images(noise.astype("float32"))["frechet_distance"]  # large
+    ```
     """
 
     def __init__(self, classifier=None, reference_images=None, batch_size=500):
@@ -38,7 +52,27 @@ class Evaluator:
             reference_images, _ = default_reference_images()
         self.reference_features, _ = self.features_and_probabilities(reference_images)
 
+    def check_images(self, images_01):
+        """Raises `ValueError` unless the classifier can score these images."""
+        image_shape = tuple(self.extractor.inputs[0].shape[1:])
+        try:
+            validation.check_image_shape(
+                np.shape(images_01), image_shape, "The evaluator's classifier"
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"{error} The bundled classifier scores 28x28 grayscale digits; "
+                "for other images pass `Evaluator(classifier=...)`, a Keras "
+                "classifier of them with a layer named `features`, and "
+                "`reference_images`."
+            ) from None
+        validation.check_image_values(
+            images_01, (0.0, 1.0), "The evaluator", reason="the classifier's input"
+        )
+
     def features_and_probabilities(self, images_01):
+        """The classifier's features and class probabilities of images in [0, 1]."""
+        self.check_images(images_01)
         features, logits = [], []
         for start in range(0, len(images_01), self.batch_size):
             batch_features, batch_logits = self.extractor(

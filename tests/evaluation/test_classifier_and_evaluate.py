@@ -1,5 +1,6 @@
 """The bundled classifier and the metrics on real digits, noise and models."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -73,3 +74,32 @@ def test_evaluate_callback_adds_scores_every_few_epochs(evaluator):
     )
     assert len(history.history["frechet_distance"]) == 2  # after epochs 2 and 4
     assert len(history.history["d_loss"]) == 4
+
+
+def test_images_the_classifier_cannot_score_are_a_clear_error(test_split, evaluator):
+    images, _ = test_split
+    with pytest.raises(ValueError, match=r"\(32, 32, 3\).*Evaluator\(classifier="):
+        evaluator.score_images(np.zeros((4, 32, 32, 3), "float32"))
+    with pytest.raises(ValueError, match=r"channel axis is missing"):
+        evaluator.score_images(images[:4, ..., 0])
+    with pytest.raises(ValueError, match=r"\[0, 1\].*spans \[-1, 1\].*\(x \+ 1\) / 2"):
+        evaluator.score_images(images[:4] * 2 - 1)
+    with pytest.raises(ValueError, match=r"uint8"):
+        evaluator.score_images((images[:4] * 255).astype("uint8"))
+
+
+def test_samples_beyond_the_value_range_are_clipped_not_refused(evaluator):
+    # A generator without tanh can overshoot [-1, 1] a little.
+    generator = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(28 * 28),
+            keras.layers.Reshape((28, 28, 1)),
+        ]
+    )
+    gan = kg.GAN(generator, kg.networks.mlp_discriminator(), latent_dim=4)
+    gan.generator.layers[0].kernel.assign(
+        3.0 * np.ones(gan.generator.layers[0].kernel.shape, "float32")
+    )
+    scores = kg.evaluation.evaluate(gan, num_samples=20, evaluator=evaluator)
+    assert np.isfinite(scores["frechet_distance"])

@@ -93,7 +93,7 @@ def models():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--budget", type=float, default=600, help="seconds per model")
-    parser.add_argument("--models", default="gan,dcgan,dcgan-r1,cgan,vae")
+    parser.add_argument("--models", default=",".join(models()))
     parser.add_argument("--num-samples", type=int, default=10_000)
     parser.add_argument("--data-dir", default=SHARED if SHARED.is_dir() else None)
     args = parser.parse_args()

@@ -16,7 +16,7 @@ def _normalise_hint(value_range):
     return f"scale uint8 images with `x / 255 * {high - low:g} + {low:g}`"
 
 
-def check_image_shape(shape, image_shape, model_name):
+def check_image_shape(shape, image_shape, model_name, fix=None):
     """Raises `ValueError` unless `shape` is a batch of `image_shape` images.
 
     Dimensions that are unknown (`None`) in `shape` are not checked.
@@ -25,6 +25,8 @@ def check_image_shape(shape, image_shape, model_name):
         shape: the batch's shape, `(batch, height, width, channels)`.
         image_shape: the `(height, width, channels)` the model works on.
         model_name: named in the error message.
+        fix: what to do about images of another size; the default says to
+            resize them or build the model for them.
     """
     shape = tuple(shape)
     image_shape = tuple(image_shape)
@@ -55,8 +57,9 @@ def check_image_shape(shape, image_shape, model_name):
                     f"{shape[-1]}."
                 )
             else:
-                hint = (
-                    " Resize the images (e.g. `keras.layers.Resizing`) or "
+                hint = " " + (
+                    fix
+                    or "Resize the images (e.g. `keras.layers.Resizing`) or "
                     "build the model for the data's image shape."
                 )
             raise ValueError(
@@ -104,14 +107,11 @@ def check_image_values(
         )
     found_low, found_high = float(images.min()), float(images.max())
     if found_low < low - tolerance or found_high > high + tolerance:
+        if (low, high) == (0.0, 1.0) and found_low < 0:
+            hint += "; map [-1, 1] images (tanh outputs) with `(x + 1) / 2`"
         raise ValueError(
             f"{model_name} works on images in [{low:g}, {high:g}] ({reason}), "
-            f"but the data spans [{found_low:g}, {found_high:g}]: {hint}"
-            + (
-                "; map [-1, 1] images (tanh outputs) with `(x + 1) / 2`."
-                if (low, high) == (0.0, 1.0) and found_low < 0
-                else "."
-            )
+            f"but the data spans [{found_low:g}, {found_high:g}]: {hint}."
         )
 
 

@@ -54,18 +54,14 @@ class Evaluator:
 
     def check_images(self, images_01):
         """Raises `ValueError` unless the classifier can score these images."""
-        image_shape = tuple(self.extractor.inputs[0].shape[1:])
-        try:
-            validation.check_image_shape(
-                np.shape(images_01), image_shape, "The evaluator's classifier"
-            )
-        except ValueError as error:
-            raise ValueError(
-                f"{error} The bundled classifier scores 28x28 grayscale digits; "
-                "for other images pass `Evaluator(classifier=...)`, a Keras "
-                "classifier of them with a layer named `features`, and "
-                "`reference_images`."
-            ) from None
+        validation.check_image_shape(
+            np.shape(images_01),
+            tuple(self.extractor.inputs[0].shape[1:]),
+            "The evaluator's classifier",
+            fix="The bundled classifier scores 28x28 grayscale digits; for other "
+            "images pass `Evaluator(classifier=...)`, a Keras classifier of them "
+            "with a layer named `features`, and `reference_images`.",
+        )
         validation.check_image_values(
             images_01, (0.0, 1.0), "The evaluator", reason="the classifier's input"
         )

@@ -140,19 +140,20 @@ def test_subclasses_change_the_defaults_through_the_hook():
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-5)
 
 
+def critic_gan(*critic_layers):
+    """A GAN with a tiny generator and a critic of flattened images."""
+    discriminator = keras.Sequential(
+        [keras.Input(IMAGE_SHAPE), keras.layers.Flatten(), *critic_layers]
+    )
+    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
+    return kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+
+
 def linear_critic_gan():
     """A GAN whose critic is D(x) = w . x (input gradient w everywhere), and
     `w` with unit norm."""
     weights = np.random.default_rng(0).normal(size=(int(np.prod(IMAGE_SHAPE)), 1))
-    discriminator = keras.Sequential(
-        [
-            keras.Input(IMAGE_SHAPE),
-            keras.layers.Flatten(),
-            keras.layers.Dense(1, use_bias=False),
-        ]
-    )
-    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
-    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
+    gan = critic_gan(keras.layers.Dense(1, use_bias=False))
     return gan, weights / np.linalg.norm(weights)
 
 
@@ -197,17 +198,11 @@ def test_r1_penalty_is_added_to_the_discriminator_loss(images):
 def quadratic_critic_gan():
     """A GAN whose critic is D(x) = ||x||^2 / 2, so that ||grad D(x)||^2 =
     ||x||^2 differs from image to image."""
-    discriminator = keras.Sequential(
-        [
-            keras.Input(IMAGE_SHAPE),
-            keras.layers.Flatten(),
-            keras.layers.Lambda(keras.ops.square),
-            keras.layers.Dense(1, use_bias=False, kernel_initializer="ones"),
-            keras.layers.Rescaling(0.5),
-        ]
+    return critic_gan(
+        keras.layers.Lambda(keras.ops.square),
+        keras.layers.Dense(1, use_bias=False, kernel_initializer="ones"),
+        keras.layers.Rescaling(0.5),
     )
-    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
-    return kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
 
 
 def test_r1_batch_size_estimates_the_penalty_on_the_first_images(images):

@@ -27,14 +27,21 @@ def main(argv=None):
     dataset = kg.datasets.mnist(
         batch_size=args.batch_size, data_dir=args.data, image_size=(64, 64), seed=0
     )
+    # The paper's recipe, not keras_gen's defaults: no R1 penalty, no average
+    # of the generator's weights, the paper's learning rates.
     dcgan = kg.DCGAN(
-        image_shape=(64, 64, 1), latent_dim=100, base_filters=args.base_filters, seed=0
+        image_shape=(64, 64, 1),
+        latent_dim=100,
+        base_filters=args.base_filters,
+        ema=None,
+        seed=0,
     )
     dcgan.compile(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         loss="non_saturating",
         label_smoothing=0.1,
+        r1_penalty=0.0,
     )
     dcgan.fit(
         dataset,

@@ -42,10 +42,9 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    dcgan = kg.DCGAN(
-        image_shape=(28, 28, 1), latent_dim=100, base_filters=32, ema=0.999
-    )
-    dcgan.compile(label_smoothing=0.1)
+    # The export serves the average of the generator's weights (DCGAN's ema=0.999).
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=100, base_filters=32)
+    dcgan.compile()
     dcgan.fit(
         kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0),
         epochs=args.epochs,

@@ -62,7 +62,7 @@ def main(argv=None):
         model = kg.CGAN(classes, image_shape, base_filters=args.base_filters, seed=0)
     else:
         model = kg.DCGAN(image_shape, base_filters=args.base_filters, seed=0)
-    model.compile(label_smoothing=0.1)
+    model.compile()
     model.fit(
         dataset,
         epochs=args.epochs,

@@ -34,7 +34,7 @@ def train(args, extra_callbacks=()):
     """What a training script does: build, compile, fit with a Checkpoint."""
     dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0)
     dcgan = kg.DCGAN(image_shape=(28, 28, 1), base_filters=args.base_filters, seed=0)
-    dcgan.compile(label_smoothing=0.1)
+    dcgan.compile()
     return dcgan.fit(
         dataset,
         epochs=args.epochs,

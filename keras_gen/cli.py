@@ -70,7 +70,9 @@ def build_model(settings, image_shape):
     import keras_gen as kg
 
     kind, latent, seed = settings["model"], settings["latent_dim"], settings["seed"]
-    ema = settings.get("ema")  # absent from the run.json of older runs
+    # "auto": the model's default (a new run); None: no average (also older runs).
+    ema = settings.get("ema")
+    averaging = {} if ema == "auto" else {"ema": ema}
     if kind == "gan":
         latent = latent or 64
         hidden = tuple(settings["hidden_units"] or (256, 256))
@@ -78,24 +80,24 @@ def build_model(settings, image_shape):
             kg.networks.mlp_generator(latent, image_shape, hidden),
             kg.networks.mlp_discriminator(image_shape, hidden),
             latent_dim=latent,
-            ema=ema,
             seed=seed,
+            **averaging,
         )
     width = (
         {"base_filters": settings["base_filters"]} if settings["base_filters"] else {}
     )
     if kind == "dcgan":
         return kg.DCGAN(
-            image_shape, latent_dim=latent or 100, ema=ema, seed=seed, **width
+            image_shape, latent_dim=latent or 100, seed=seed, **width, **averaging
         )
     if kind == "cgan":
         return kg.CGAN(
             settings["num_classes"],
             image_shape,
             latent_dim=latent or 100,
-            ema=ema,
             seed=seed,
             **width,
+            **averaging,
         )
     return kg.VAE(image_shape, latent_dim=latent or 16, seed=seed)
 
@@ -186,12 +188,17 @@ def train(args):
             )
         if args.model == "cgan" and args.num_classes is None:
             args.num_classes = 10
-        if args.model == "vae" and (args.r1_penalty or args.r1_batch_size or args.ema):
+        gan_only = ("label_smoothing", "r1_penalty", "r1_batch_size", "ema")
+        if args.model == "vae" and any(getattr(args, n) is not None for n in gan_only):
             raise UsageError(
-                "--r1-penalty, --r1-batch-size and --ema are for the GANs "
-                "(gan, dcgan, cgan), not the vae"
+                "--label-smoothing, --r1-penalty, --r1-batch-size and --ema are "
+                "for the GANs (gan, dcgan, cgan), not the vae"
             )
         settings = {name: getattr(args, name) for name in RUN_SETTINGS}
+        if args.model != "vae":  # unset: the model's default, recorded below
+            for name in gan_only:
+                settings[name] = "auto" if settings[name] is None else settings[name]
+            settings["ema"] = settings["ema"] or None  # --ema 0: no average
         if settings["data_dir"] is not None:
             settings["data_dir"] = str(pathlib.Path(settings["data_dir"]).resolve())
     try:
@@ -200,18 +207,21 @@ def train(args):
         raise UsageError(str(error)) from None
     spec = dataset.element_spec
     image_shape = tuple((spec[0] if isinstance(spec, tuple) else spec).shape[1:])
-    run.mkdir(parents=True, exist_ok=True)
-    (run / RUN_FILE).write_text(json.dumps(settings, indent=2) + "\n")
-
     model = build_model(settings, image_shape)
     if settings["model"] == "vae":
         model.compile()
     else:
         model.compile(
             label_smoothing=settings["label_smoothing"],
+            # Runs from before R1 was an option have no R1 settings.
             r1_penalty=settings.get("r1_penalty") or 0.0,
             r1_batch_size=settings.get("r1_batch_size"),
         )
+        # What "auto" became, so that --resume rebuilds the same model.
+        for name in ("label_smoothing", "r1_penalty", "r1_batch_size", "ema"):
+            settings[name] = getattr(model, name)
+    run.mkdir(parents=True, exist_ok=True)
+    (run / RUN_FILE).write_text(json.dumps(settings, indent=2) + "\n")
     callbacks = [
         kg.callbacks.Checkpoint(
             run / "checkpoints", every=settings["checkpoint_every"]
@@ -364,24 +374,26 @@ def make_parser():
     train_parser.add_argument(
         "--label-smoothing",
         type=float,
-        default=0.1,
-        help="real label is 1 - this (GANs)",
+        help="real label is 1 - this (GANs; default: the model's, 0.1 for "
+        "dcgan and cgan, 0 for gan)",
     )
     train_parser.add_argument(
         "--r1-penalty",
         type=float,
-        default=0.0,
-        help="weight of the R1 penalty on real images (GANs; 0.3 suits MNIST)",
+        help="weight of the R1 penalty on real images, 0 for none (GANs; "
+        "default: the model's, 0.3 for dcgan, 0 for gan and cgan)",
     )
     train_parser.add_argument(
         "--r1-batch-size",
         type=_positive,
-        help="estimate R1 on this many real images per batch (e.g. 16)",
+        help="estimate R1 on this many real images per batch (default: the "
+        "model's, 16 for dcgan)",
     )
     train_parser.add_argument(
         "--ema",
         type=float,
-        help="decay of a moving average of the generator's weights (e.g. 0.999)",
+        help="decay of a moving average of the generator's weights, 0 for none "
+        "(default: the model's, 0.999 for dcgan, none for gan and cgan)",
     )
     train_parser.add_argument("--checkpoint-every", type=_positive, default=5)
     train_parser.add_argument("--seed", type=int, default=0)

@@ -118,6 +118,34 @@ def test_resume_continues_the_run(tmp_path, mnist_file, capsys):
     assert (run / "checkpoints" / "ckpt-0002.keras").is_file()
 
 
+def test_unset_options_take_the_models_defaults_and_resume_keeps_them(
+    tmp_path, mnist_file
+):
+    def recorded(run):
+        settings = json.loads((run / "run.json").read_text())
+        names = ("label_smoothing", "r1_penalty", "r1_batch_size", "ema")
+        return tuple(settings[name] for name in names)
+
+    tiny = ["--epochs", "1", "--base-filters", "4"]
+    default = tmp_path / "default"
+    assert train(default, "dcgan", mnist_file, *tiny) == 0
+    assert recorded(default) == (0.1, 0.3, 16, 0.999)
+    plain = tmp_path / "plain"
+    assert (
+        train(plain, "dcgan", mnist_file, *tiny, "--r1-penalty", "0", "--ema", "0") == 0
+    )
+    assert recorded(plain) == (0.1, 0.0, None, None)
+    # Resuming rebuilds the recorded model (no average), not today's defaults.
+    resume = ["train", "dcgan", "--out", str(plain), "--resume", "--verbose", "0"]
+    assert cli.main([*resume, "--epochs", "2"]) == 0
+    model = keras.saving.load_model(plain / "model.keras")
+    assert (model.ema, model.r1_penalty, model.optimizer.iterations.numpy()) == (
+        None,
+        0.0,
+        8,
+    )
+
+
 def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
     grid = tmp_path / "grid.png"
     assert cli.main(["sample", str(dcgan_run), "--num", "9", "--out", str(grid)]) == 0

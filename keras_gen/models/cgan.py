@@ -82,6 +82,17 @@ class CGAN(GAN):
             **kwargs,
         )
 
+    def default_regularization(self, loss):
+        """Label smoothing 0.1 for the cross-entropy losses.
+
+        The setting of the quality benchmark's CGAN (label accuracy 0.974 on
+        MNIST, README); the R1 penalty was not measured for the CGAN, so it
+        stays off. Other losses get no label smoothing.
+        """
+        if not loss.probabilistic:
+            return {}
+        return {"label_smoothing": 0.1}
+
     # --- Conditioning hooks -------------------------------------------------
 
     def unpack_batch(self, data):

@@ -16,6 +16,17 @@ def default_optimizer(learning_rate=2e-4):
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.5)
 
 
+def _resolve_auto(name, value, defaults):
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(
+                f"`{name}` must be a number or 'auto' (the model's default); "
+                f"got {value!r}."
+            )
+        return defaults[name]
+    return value
+
+
 def _policy_needs_loss_scaling():
     return keras.mixed_precision.dtype_policy().name == "mixed_float16"
 
@@ -251,15 +262,29 @@ class GAN(GenerativeModel):
         """
         return default_optimizer(), default_optimizer()
 
+    def default_regularization(self, loss):
+        """What `compile()`'s `"auto"` arguments become, given the loss.
+
+        Returns a dict with any of `label_smoothing`, `r1_penalty` and
+        `r1_batch_size`; a missing key means no regularization (0, 0 and
+        `None`). A `GAN` returns `{}`: its networks are the user's, so nothing
+        is tuned for them. Subclasses with their own networks override it
+        with settings tuned for them (see `DCGAN`).
+
+        Args:
+            loss: the `kg.losses.AdversarialLoss` being compiled.
+        """
+        return {}
+
     def compile(
         self,
         d_optimizer=None,
         g_optimizer=None,
         loss="non_saturating",
         gradient_penalty=0.0,
-        r1_penalty=0.0,
-        r1_batch_size=None,
-        label_smoothing=0.0,
+        r1_penalty="auto",
+        r1_batch_size="auto",
+        label_smoothing="auto",
         d_steps=1,
         **kwargs,
     ):
@@ -286,16 +311,24 @@ class GAN(GenerativeModel):
                 smooth around the data; 0 disables it. Costs a double
                 backward pass through the discriminator: a 28x28 DCGAN step
                 took 1.45x the CPU time (1.8x the wall-clock) on 2 CPU cores.
-                `r1_batch_size` makes it cheap.
-            r1_batch_size: estimate the R1 penalty on only the first
-                `r1_batch_size` real images of each batch (of each replica's
-                batch under a distribution strategy), which divides its cost
-                by about `batch_size / r1_batch_size`. The penalty is a mean,
-                so a subset estimates it without bias. `None` (default) uses
-                the whole batch. On 28x28 MNIST, 16 images of 128 kept most
-                of R1's gain for 4% more time per step (README, Quality).
+                `r1_batch_size` makes it cheap. `"auto"` (default): the
+                model's `default_regularization()` value, 0 for a `GAN` (and
+                0 whenever `gradient_penalty` is set).
+            r1_batch_size: estimate the R1 penalty on about this many real
+                images of each batch: every k-th image, with
+                `k = batch_size // r1_batch_size`, which divides its cost by
+                about `k`. The penalty is a mean, so a subset estimates it
+                without bias. Under a distribution strategy `batch_size` is
+                the global batch, and the replicas together use the images
+                one device would (when `k` divides each replica's batch).
+                `None` uses the whole batch. `"auto"` (default): the model's
+                `default_regularization()` value, `None` for a `GAN`. On
+                28x28 MNIST, 16 images of 128 kept most of R1's gain for 4%
+                more time per step (README, Quality).
             label_smoothing: one-sided label smoothing: real images get the
                 target `1 - label_smoothing` in the discriminator loss.
+                `"auto"` (default): the model's `default_regularization()`
+                value, 0 for a `GAN`.
             d_steps: discriminator updates per generator update. Each one
                 uses the same real batch and fresh noise.
             **kwargs: passed to `keras.Model.compile`: `jit_compile`,
@@ -322,8 +355,17 @@ class GAN(GenerativeModel):
             )
         adversarial_loss = losses_module.get(loss)
         gradient_penalty = float(gradient_penalty)
-        r1_penalty = float(r1_penalty)
-        label_smoothing = float(label_smoothing)
+        defaults = {"label_smoothing": 0.0, "r1_penalty": 0.0, "r1_batch_size": None}
+        defaults.update(self.default_regularization(adversarial_loss))
+        if gradient_penalty:  # one penalty on D unless both are asked for
+            defaults["r1_penalty"] = 0.0
+        r1_penalty = float(_resolve_auto("r1_penalty", r1_penalty, defaults))
+        label_smoothing = float(
+            _resolve_auto("label_smoothing", label_smoothing, defaults)
+        )
+        if not r1_penalty:
+            defaults["r1_batch_size"] = None
+        r1_batch_size = _resolve_auto("r1_batch_size", r1_batch_size, defaults)
         for name, weight in (
             ("gradient_penalty", gradient_penalty),
             ("r1_penalty", r1_penalty),
@@ -492,6 +534,31 @@ class GAN(GenerativeModel):
         norms = ops.sqrt(squared + 1e-12)  # finite gradient where a norm is 0
         return ops.mean(ops.square(norms - 1.0))
 
+    def _r1_subset(self, real_images, condition):
+        """Every k-th real image and its condition, `k = global batch //
+        r1_batch_size`: the images one device would take, when `k` divides
+        each replica's batch."""
+        replicas, _ = backend.replica_context()
+        batch_size = real_images.shape[0]
+        if batch_size is None:  # TensorFlow, batch size unknown when traced
+            batch_size = ops.shape(real_images)[0]
+            stride = ops.maximum(batch_size * replicas // self.r1_batch_size, 1)
+            # A gather: a slice with a traced step loses the static shape.
+            indices = ops.arange(0, batch_size, stride)
+
+            def subset(tensor):
+                return ops.take(tensor, indices, axis=0)
+
+        else:
+            stride = max(batch_size * replicas // self.r1_batch_size, 1)
+
+            def subset(tensor):
+                return tensor[::stride]
+
+        return keras.tree.map_structure(
+            subset, (real_images, condition), none_is_leaf=False
+        )
+
     def _r1(self, real_images, condition):
         """The R1 penalty's expectation `E[||grad D(x)||^2]` on real images."""
         return ops.mean(self._squared_input_gradient_norms(real_images, condition))
@@ -512,11 +579,7 @@ class GAN(GenerativeModel):
             )
         if self.r1_penalty:
             if self.r1_batch_size is not None:  # an unbiased, cheaper estimate
-                real_images, condition = keras.tree.map_structure(
-                    lambda tensor: tensor[: self.r1_batch_size],
-                    (real_images, condition),
-                    none_is_leaf=False,
-                )
+                real_images, condition = self._r1_subset(real_images, condition)
             loss = loss + 0.5 * self.r1_penalty * self._r1(real_images, condition)
         return loss, (real_output, fake_output)
 

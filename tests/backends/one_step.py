@@ -47,7 +47,8 @@ def build(kind):
         "dcgan": (tiny_dcgan, FixedNoiseDCGAN),
         "cgan": (tiny_cgan, FixedNoiseCGAN),
     }[kind]
-    template = make()
+    # No weight average: it starts as a copy of each backend's own random init.
+    template = make(ema=None)
     model = cls.from_config(template.get_config())
     rng = np.random.default_rng(1)
     for variable in model.trainable_variables:

@@ -39,6 +39,7 @@ def test_stops_when_asked():
 
 def test_warns_on_a_sharp_drop_in_sample_diversity():
     model = tiny_dcgan()
+    assert model.ema  # the monitor must watch the live weights, not the average
     monitor = attached(kg.callbacks.TrainingMonitor(), model)
     monitor.on_epoch_end(0, {})
     assert monitor.diversity[0] > 0

@@ -28,9 +28,12 @@ GLOBAL_BATCH = 16
 
 
 def build(kind):
-    options = (
-        {"gradient_penalty": 10.0, "loss": "wasserstein"} if kind == "wgan_gp" else {}
-    )
+    options = {
+        "gan": {},
+        "wgan_gp": {"gradient_penalty": 10.0, "loss": "wasserstein"},
+        # R1 on every 4th image of the global batch: 2 of each replica's 8.
+        "r1_subset": {"r1_penalty": 1.0, "r1_batch_size": 4},
+    }[kind]
     model = tiny_gan(seed=0)
     rng = np.random.default_rng(1)
     for variable in model.trainable_variables:

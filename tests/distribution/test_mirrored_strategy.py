@@ -10,7 +10,7 @@ from tests.helpers import run_module
 TOLERANCE = 1e-4
 
 
-@pytest.mark.parametrize("kind", ["gan", "wgan_gp"])
+@pytest.mark.parametrize("kind", ["gan", "wgan_gp", "r1_subset"])
 def test_mirrored_equals_single_device(tmp_path, kind):
     path = tmp_path / "result.npz"
     run_module("tests.distribution.mirrored_vs_single", path, kind)

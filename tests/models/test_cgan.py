@@ -12,8 +12,10 @@ def test_cgan_is_a_gan_on_the_public_hooks():
         for name in vars(kg.CGAN)
         if callable(getattr(kg.CGAN, name)) and not name.startswith("_")
     }
-    # No private GAN machinery is overridden: only hooks, inference and config.
+    # No private GAN machinery is overridden: only hooks, defaults, inference
+    # and config.
     assert overridden <= {
+        "default_regularization",
         "unpack_batch",
         "condition_spec",
         "generator_inputs",

@@ -1,3 +1,5 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -106,11 +108,15 @@ def test_model_optimizer_combines_the_two_optimizers():
 
 
 @pytest.mark.parametrize(
-    "make, d_rate, g_rate",
-    [(tiny_gan, 2e-4, 2e-4), (tiny_dcgan, 2e-4, 1e-3)],
-    ids=["gan-the-papers", "dcgan-faster-generator"],
+    "make, d_rate, g_rate, regularization, ema",
+    [
+        (tiny_gan, 2e-4, 2e-4, (0.0, 0.0, None), None),
+        (tiny_dcgan, 2e-4, 1e-3, (0.1, 0.3, 16), 0.999),
+        (tiny_cgan, 2e-4, 2e-4, (0.1, 0.0, None), None),
+    ],
+    ids=["gan-none", "dcgan-tuned-on-mnist", "cgan-label-smoothing"],
 )
-def test_compile_defaults(make, d_rate, g_rate):
+def test_compile_defaults(make, d_rate, g_rate, regularization, ema):
     gan = make()
     gan.compile()
     for optimizer, rate in ((gan.d_optimizer, d_rate), (gan.g_optimizer, g_rate)):
@@ -118,8 +124,47 @@ def test_compile_defaults(make, d_rate, g_rate):
         assert float(optimizer.learning_rate) == pytest.approx(rate)
         assert optimizer.beta_1 == 0.5
     assert isinstance(gan.adversarial_loss, kg.losses.NonSaturatingLoss)
-    assert gan.r1_penalty == 0.0
+    assert (gan.label_smoothing, gan.r1_penalty, gan.r1_batch_size) == regularization
     assert gan.gradient_penalty == 0.0
+    assert gan.ema == ema
+    # The compile config records the values used, not "auto".
+    config = gan.get_compile_config()
+    assert (
+        config["label_smoothing"],
+        config["r1_penalty"],
+        config["r1_batch_size"],
+    ) == regularization
+
+
+@pytest.mark.parametrize(
+    "options, regularization",
+    [
+        # Losses without a probability reading get no tuned regularization.
+        ({"loss": "hinge"}, (0.0, 0.0, None)),
+        ({"loss": "least_squares"}, (0.0, 0.0, None)),
+        ({"loss": "minimax"}, (0.1, 0.3, 16)),
+        # A gradient penalty replaces R1 unless R1 is asked for too.
+        ({"loss": "wasserstein", "gradient_penalty": 10.0}, (0.0, 0.0, None)),
+        ({"gradient_penalty": 10.0}, (0.1, 0.0, None)),
+        ({"gradient_penalty": 10.0, "r1_penalty": 1.0}, (0.1, 1.0, 16)),
+        # Given arguments win; the others stay automatic.
+        ({"r1_penalty": 0.0}, (0.1, 0.0, None)),
+        ({"r1_penalty": 1.0}, (0.1, 1.0, 16)),
+        ({"r1_batch_size": None}, (0.1, 0.3, None)),
+        ({"label_smoothing": 0.0}, (0.0, 0.3, 16)),
+    ],
+)
+def test_dcgan_auto_regularization_follows_the_loss(options, regularization):
+    gan = tiny_dcgan()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. no "r1_batch_size without r1" warning
+        gan.compile(**options)
+    assert (gan.label_smoothing, gan.r1_penalty, gan.r1_batch_size) == regularization
+
+
+def test_regularization_other_than_a_number_or_auto_is_refused():
+    with pytest.raises(ValueError, match="'auto'"):
+        tiny_dcgan().compile(r1_penalty="strong")
 
 
 def test_a_given_optimizer_replaces_only_its_default():
@@ -205,8 +250,8 @@ def quadratic_critic_gan():
     )
 
 
-def test_r1_batch_size_estimates_the_penalty_on_the_first_images(images):
-    # Brightness rising through each batch of 8: the first images' norms are small.
+def test_r1_batch_size_estimates_the_penalty_on_every_kth_image(images):
+    # Brightness rising through each batch of 8: each image's norm differs.
     images = images * np.tile(np.linspace(0.25, 1.0, 8, dtype="float32"), 4).reshape(
         -1, 1, 1, 1
     )
@@ -219,12 +264,13 @@ def test_r1_batch_size_estimates_the_penalty_on_the_first_images(images):
 
     unpenalised = d_loss()
     whole_batch = d_loss(r1_penalty=2.0) - unpenalised
-    first_three = d_loss(r1_penalty=2.0, r1_batch_size=3) - unpenalised
+    two_of_eight = d_loss(r1_penalty=2.0, r1_batch_size=2) - unpenalised
     # gamma / 2 * mean ||x||^2 over the images used, averaged over the 4 batches.
     squared_norms = np.sum(np.square(images), axis=(1, 2, 3)).reshape(4, 8)
     assert whole_batch == pytest.approx(squared_norms.mean(), rel=1e-4)
-    assert first_three == pytest.approx(squared_norms[:, :3].mean(), rel=1e-4)
-    assert first_three < 0.5 * whole_batch
+    # Images 0 and 4 of each batch (every 8 // 2 = 4th), not the first two.
+    assert two_of_eight == pytest.approx(squared_norms[:, ::4].mean(), rel=1e-4)
+    assert two_of_eight < 0.7 * whole_batch
 
 
 def test_r1_batch_size_trains_a_conditional_model(images, labels):
@@ -386,8 +432,6 @@ class warnings_as_errors:
     """Fails on the `shuffle` warning Keras gives for datasets by default."""
 
     def __enter__(self):
-        import warnings
-
         self._context = warnings.catch_warnings()
         self._context.__enter__()
         warnings.filterwarnings("error", message=".*shuffle.*")

@@ -15,46 +15,45 @@ class TrainingWarning(UserWarning):
 class TrainingMonitor(TerminateOnNonFinite):
     """Watches a GAN's training health and warns, or stops when asked.
 
-        It watches for:
+    It watches for:
 
-        - **NaN or infinite losses.** Training cannot recover, so it always ends:
-          with `stop=True` gracefully (`fit()` returns), otherwise with
-          `NonFiniteLossError`. Either way a warning says what to try.
-        - **A discriminator that wins outright.** `real_score` above
-          `1 - win_margin` and `fake_score` below `win_margin` for `patience`
-          epochs in a row: the generator then gets almost no gradient.
-        - **Mode collapse.** A sharp drop in sample diversity: the mean
-          per-pixel standard deviation across `num_samples` samples from fixed
-          noise falls below `1 - diversity_drop` of the highest value seen.
-          The samples come from the generator being trained, not from an
-          average of its weights (`ema`), which would show a collapse late.
+    - **NaN or infinite losses.** Training cannot recover, so it always ends:
+      with `stop=True` gracefully (`fit()` returns), otherwise with
+      `NonFiniteLossError`. Either way a warning says what to try.
+    - **A discriminator that wins outright.** `real_score` above
+      `1 - win_margin` and `fake_score` below `win_margin` for `patience`
+      epochs in a row: the generator then gets almost no gradient.
+    - **Mode collapse.** A sharp drop in sample diversity: the mean
+      per-pixel standard deviation across `num_samples` samples from fixed
+      noise falls below `1 - diversity_drop` of the highest value seen.
+      The samples come from the generator being trained, not from an
+      average of its weights (`ema`), which would show a collapse late.
 
-        It replaces the `TerminateOnNonFinite` guard that keras_gen models add by
-        default.
+    It replaces the `TerminateOnNonFinite` guard that keras_gen models add by
+    default.
 
-        Args:
-            stop: stop training (`model.stop_training = True`) after a warning.
-            patience: epochs the discriminator must win before the warning.
-            win_margin: how close to 1 and 0 the scores must be to count as a win.
-            diversity_drop: the fall in diversity, as a fraction of its highest
-                value, that counts as collapse.
-            num_samples: samples used to measure diversity.
-            seed: seed of the fixed noise.
+    Args:
+        stop: stop training (`model.stop_training = True`) after a warning.
+        patience: epochs the discriminator must win before the warning.
+        win_margin: how close to 1 and 0 the scores must be to count as a win.
+        diversity_drop: the fall in diversity, as a fraction of its highest
+            value, that counts as collapse.
+        num_samples: samples used to measure diversity.
+        seed: seed of the fixed noise.
 
-        Example:
+    Example:
 
-        ```python
-        import numpy as np
-    from keras import ops
-        import keras_gen as kg
+    ```python
+    import numpy as np
+    import keras_gen as kg
 
-        dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
-        dcgan.compile()
-        monitor = kg.callbacks.TrainingMonitor(stop=True, patience=2)
-        images = np.random.uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
-        dcgan.fit(images, batch_size=16, epochs=2, callbacks=[monitor], verbose=0)
-        monitor.diversity  # one diversity value per epoch
-        ```
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
+    dcgan.compile()
+    monitor = kg.callbacks.TrainingMonitor(stop=True, patience=2)
+    images = np.random.uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
+    dcgan.fit(images, batch_size=16, epochs=2, callbacks=[monitor], verbose=0)
+    monitor.diversity  # one diversity value per epoch
+    ```
     """
 
     def __init__(

@@ -463,6 +463,10 @@ class GAN(GenerativeModel):
         config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
         config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
         config["loss"] = losses_module.get(config["loss"])
+        # Files saved before these options existed trained without them; do
+        # not let "auto" add them on loading.
+        config.setdefault("r1_penalty", 0.0)
+        config.setdefault("r1_batch_size", None)
         self.compile(**config)
 
     @property

@@ -110,6 +110,29 @@ def test_round_trip_restores_everything(name, images, labels, tmp_path):
         )
 
 
+def test_dcgan_round_trip_keeps_the_default_regularization(tmp_path):
+    model = tiny_dcgan()
+    model.compile()
+    model.save(tmp_path / "dcgan.keras")
+    restored = keras.models.load_model(tmp_path / "dcgan.keras")
+    assert restored.ema == 0.999
+    assert (restored.label_smoothing, restored.r1_penalty, restored.r1_batch_size) == (
+        0.1,
+        0.3,
+        16,
+    )
+
+
+def test_a_compile_config_from_before_r1_loads_without_r1():
+    model = tiny_dcgan()
+    model.compile()
+    config = model.get_compile_config()
+    del config["r1_penalty"], config["r1_batch_size"]
+    old = tiny_dcgan()
+    old.compile_from_config(config)
+    assert (old.label_smoothing, old.r1_penalty, old.r1_batch_size) == (0.1, 0.0, None)
+
+
 def test_gan_round_trip_keeps_the_loss_options(tmp_path):
     gan = tiny_gan()
     gan.compile(

@@ -53,6 +53,10 @@ RUN_SETTINGS = (
 )
 
 
+#: GAN options whose default is the model's own; run.json records what they became.
+GAN_OPTIONS = ("label_smoothing", "r1_penalty", "r1_batch_size", "ema")
+
+
 class UsageError(Exception):
     """A command-line mistake: reported in one line, exit status 2."""
 
@@ -188,15 +192,16 @@ def train(args):
             )
         if args.model == "cgan" and args.num_classes is None:
             args.num_classes = 10
-        gan_only = ("label_smoothing", "r1_penalty", "r1_batch_size", "ema")
-        if args.model == "vae" and any(getattr(args, n) is not None for n in gan_only):
+        if args.model == "vae" and any(
+            getattr(args, n) is not None for n in GAN_OPTIONS
+        ):
             raise UsageError(
                 "--label-smoothing, --r1-penalty, --r1-batch-size and --ema are "
                 "for the GANs (gan, dcgan, cgan), not the vae"
             )
         settings = {name: getattr(args, name) for name in RUN_SETTINGS}
         if args.model != "vae":  # unset: the model's default, recorded below
-            for name in gan_only:
+            for name in GAN_OPTIONS:
                 settings[name] = "auto" if settings[name] is None else settings[name]
             settings["ema"] = settings["ema"] or None  # --ema 0: no average
         if settings["data_dir"] is not None:
@@ -218,7 +223,7 @@ def train(args):
             r1_batch_size=settings.get("r1_batch_size"),
         )
         # What "auto" became, so that --resume rebuilds the same model.
-        for name in ("label_smoothing", "r1_penalty", "r1_batch_size", "ema"):
+        for name in GAN_OPTIONS:
             settings[name] = getattr(model, name)
     run.mkdir(parents=True, exist_ok=True)
     (run / RUN_FILE).write_text(json.dumps(settings, indent=2) + "\n")

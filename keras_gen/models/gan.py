@@ -547,20 +547,14 @@ class GAN(GenerativeModel):
         if batch_size is None:  # TensorFlow, batch size unknown when traced
             batch_size = ops.shape(real_images)[0]
             stride = ops.maximum(batch_size * replicas // self.r1_batch_size, 1)
-            # A gather: a slice with a traced step loses the static shape.
-            indices = ops.arange(0, batch_size, stride)
-
-            def subset(tensor):
-                return ops.take(tensor, indices, axis=0)
-
         else:
             stride = max(batch_size * replicas // self.r1_batch_size, 1)
-
-            def subset(tensor):
-                return tensor[::stride]
-
+        # A gather: a slice with a traced step would lose the static shape.
+        indices = ops.arange(0, batch_size, stride)
         return keras.tree.map_structure(
-            subset, (real_images, condition), none_is_leaf=False
+            lambda tensor: ops.take(tensor, indices, axis=0),
+            (real_images, condition),
+            none_is_leaf=False,
         )
 
     def _r1(self, real_images, condition):

@@ -2,10 +2,10 @@
 
 `kg.DCGAN` with its defaults, the settings that scored best in
 `benchmarks/quality.py` (README, Quality): the non-saturating loss, Adam with
-beta_1 0.5 at 2e-4 for the discriminator and 1e-3 for the generator, one-sided
+beta_1 0.5 at 4e-4 for the discriminator and 1e-3 for the generator, one-sided
 label smoothing 0.1 (real label 0.9), the R1 penalty (gamma 0.3) estimated on
-16 real images per step, and an EMA of the generator's weights (0.999) for
-sampling.
+16 real images per step, an EMA of the generator's weights (0.999) for
+sampling, and 16 noise dimensions.
 In the run folder:
 `samples/` gets a grid of 64 samples from fixed noise per epoch (and a GIF),
 `checkpoints/` the full training state every 5 epochs, so running the same
@@ -24,7 +24,7 @@ def main(argv=None):
     parser = example_utils.make_parser(
         __doc__, epochs=20, batch_size=128, out="runs/dcgan"
     )
-    parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--latent-dim", type=int, default=16)
     parser.add_argument("--base-filters", type=int, default=64)
     args = parser.parse_args(argv)
 

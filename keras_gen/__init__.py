@@ -5,7 +5,7 @@ Example:
 ```python
 import keras_gen as kg
 
-dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=100)
+dcgan = kg.DCGAN(image_shape=(28, 28, 1))
 dcgan.compile()
 # dcgan.fit(images_in_minus_one_to_one, epochs=50)
 ```

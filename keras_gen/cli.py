@@ -77,6 +77,10 @@ def build_model(settings, image_shape):
     # "auto": the model's default (a new run); None: no average (also older runs).
     ema = settings.get("ema")
     averaging = {} if ema == "auto" else {"ema": ema}
+    if latent == "auto":  # a new run without --latent-dim
+        latent = None
+    elif latent is None and kind == "dcgan":  # runs from before DCGAN's 16
+        latent = 100
     if kind == "gan":
         latent = latent or 64
         hidden = tuple(settings["hidden_units"] or (256, 256))
@@ -91,9 +95,8 @@ def build_model(settings, image_shape):
         {"base_filters": settings["base_filters"]} if settings["base_filters"] else {}
     )
     if kind == "dcgan":
-        return kg.DCGAN(
-            image_shape, latent_dim=latent or 100, seed=seed, **width, **averaging
-        )
+        noise = {"latent_dim": latent} if latent else {}
+        return kg.DCGAN(image_shape, seed=seed, **noise, **width, **averaging)
     if kind == "cgan":
         return kg.CGAN(
             settings["num_classes"],
@@ -200,6 +203,7 @@ def train(args):
                 "for the GANs (gan, dcgan, cgan), not the vae"
             )
         settings = {name: getattr(args, name) for name in RUN_SETTINGS}
+        settings["latent_dim"] = settings["latent_dim"] or "auto"
         if args.model != "vae":  # unset: the model's default, recorded below
             for name in GAN_OPTIONS:
                 settings[name] = "auto" if settings[name] is None else settings[name]
@@ -225,6 +229,7 @@ def train(args):
         # What "auto" became, so that --resume rebuilds the same model.
         for name in GAN_OPTIONS:
             settings[name] = getattr(model, name)
+    settings["latent_dim"] = model.latent_dim
     run.mkdir(parents=True, exist_ok=True)
     (run / RUN_FILE).write_text(json.dumps(settings, indent=2) + "\n")
     callbacks = [
@@ -362,7 +367,9 @@ def make_parser():
         help="channels of --dataset folder images",
     )
     train_parser.add_argument(
-        "--latent-dim", type=_positive, help="noise / latent size"
+        "--latent-dim",
+        type=_positive,
+        help="noise / latent size (default: dcgan 16, cgan 100, gan 64, vae 16)",
     )
     train_parser.add_argument(
         "--base-filters", type=_positive, help="width of the dcgan and cgan networks"

@@ -81,6 +81,7 @@ def test_train_writes_a_complete_run_folder(dcgan_run):
     assert len(rows) == 2
     settings = json.loads((dcgan_run / "run.json").read_text())
     assert settings["model"] == "dcgan" and settings["base_filters"] == 4
+    assert settings["latent_dim"] == 8
     assert (settings["r1_penalty"], settings["r1_batch_size"]) == (0.3, 4)
     model = keras.saving.load_model(dcgan_run / "model.keras")
     assert model.ema == 0.99
@@ -144,6 +145,18 @@ def test_unset_options_take_the_models_defaults_and_resume_keeps_them(
         0.0,
         8,
     )
+
+
+def test_latent_size_is_recorded_and_older_runs_keep_theirs(tmp_path, mnist_file):
+    run = tmp_path / "run"
+    argv = ["train", "dcgan", "--data-dir", str(mnist_file), "--out", str(run)]
+    tiny = ["--batch-size", "16", "--epochs", "1", "--base-filters", "4"]
+    assert cli.main([*argv, *tiny, "--verbose", "0"]) == 0
+    settings = json.loads((run / "run.json").read_text())
+    assert settings["latent_dim"] == 16  # DCGAN's default, resolved
+    # run.json files from before that default hold null, which meant 100.
+    settings["latent_dim"] = None
+    assert cli.build_model(settings, (28, 28, 1)).latent_dim == 100
 
 
 def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):

@@ -16,6 +16,14 @@ def test_builds_for_the_image_shape_and_trains(shape):
     assert dcgan.generate(2, seed=0).shape == (2,) + shape
 
 
+def test_default_networks_are_the_tuned_ones():
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1))
+    assert dcgan.latent_dim == 16
+    assert dcgan.generator.input_shape == (None, 16)
+    assert dcgan.base_filters == 64
+    assert dcgan.ema == 0.999
+
+
 def test_unsupported_shape_is_a_clear_error():
     with pytest.raises(ValueError, match=r"4 \* 2\*\*k or 7 \* 2\*\*k"):
         kg.DCGAN(image_shape=(30, 30, 1))

@@ -111,7 +111,7 @@ def test_model_optimizer_combines_the_two_optimizers():
     "make, d_rate, g_rate, regularization, ema",
     [
         (tiny_gan, 2e-4, 2e-4, (0.0, 0.0, None), None),
-        (tiny_dcgan, 2e-4, 1e-3, (0.1, 0.3, 16), 0.999),
+        (tiny_dcgan, 4e-4, 1e-3, (0.1, 0.3, 16), 0.999),
         (tiny_cgan, 2e-4, 2e-4, (0.1, 0.0, None), None),
     ],
     ids=["gan-none", "dcgan-tuned-on-mnist", "cgan-label-smoothing"],
@@ -171,7 +171,7 @@ def test_a_given_optimizer_replaces_only_its_default():
     gan = tiny_dcgan()
     gan.compile(g_optimizer=keras.optimizers.SGD(0.1))
     assert isinstance(gan.g_optimizer, keras.optimizers.SGD)
-    assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(4e-4)
 
 
 def test_subclasses_change_the_defaults_through_the_hook():

@@ -19,8 +19,8 @@ class DCGAN(GAN):
     1e-3 for the generator (`default_optimizers`; the paper has 2e-4 for
     both), label smoothing 0.1 and an R1 penalty of 0.3 on 16 real images
     per batch (`default_regularization`); the generator's weights are averaged
-    (`ema=0.999`), and the noise has 16 dimensions (the paper's 100 suit
-    larger, more varied images: pass `latent_dim=100`). Images must be in
+    (`ema=0.999`), and the noise has 16 dimensions (the paper has 100, which
+    more varied data may need: pass `latent_dim=100`). Images must be in
     [-1, 1].
 
     Args:

@@ -1,8 +1,9 @@
-"""The throughput benchmark runs and prints its rows (a smoke test, not a timing)."""
+"""The benchmarks run and print their rows (smoke tests, not timings or scores)."""
 
 import importlib.util
 import re
 
+import numpy as np
 import pytest
 
 from tests.helpers import run_module, run_python
@@ -76,3 +77,23 @@ def test_bare_jax_loop_times_the_references_own_step():
     assert re.search(
         r"cgan .* keras_gen +[\d.]+ img/s +bare loop +[\d.]+ img/s", output
     )
+
+
+def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
+    # Random digits in the `mnist.npz` layout: the benchmark must not download.
+    rng = np.random.default_rng(0)
+    np.savez(
+        tmp_path / "mnist.npz",
+        x_train=rng.integers(0, 256, (300, 28, 28), dtype=np.uint8),
+        y_train=rng.integers(0, 10, 300).astype(np.uint8),
+        x_test=rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
+        y_test=rng.integers(0, 10, 100).astype(np.uint8),
+    )
+    output = run_module(
+        "benchmarks.quality",
+        *("--steps", "3", "--models", "dcgan", "--num-samples", "200"),
+        *("--data-dir", str(tmp_path)),
+    )
+    assert "dcgan: 3 steps in" in output, output
+    assert "3 steps per model; 200 samples scored" in output, output
+    assert re.search(r"^\| dcgan \| 3 \| \d+ \| [\d.]+ \| ", output, re.M), output

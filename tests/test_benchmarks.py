@@ -3,6 +3,7 @@
 import importlib.util
 import re
 
+import keras
 import numpy as np
 import pytest
 
@@ -92,8 +93,11 @@ def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
     output = run_module(
         "benchmarks.quality",
         *("--steps", "3", "--models", "dcgan", "--num-samples", "200"),
-        *("--data-dir", str(tmp_path)),
+        *("--data-dir", str(tmp_path), "--save-samples", str(tmp_path / "samples")),
     )
     assert "dcgan: 3 steps in" in output, output
     assert "3 steps per model; 200 samples scored" in output, output
     assert re.search(r"^\| dcgan \| 3 \| \d+ \| [\d.]+ \| ", output, re.M), output
+    # 64 samples, 8 by 8, each 28 + 2 pixels of padding, then doubled.
+    grid = keras.utils.load_img(tmp_path / "samples" / "dcgan.png")
+    assert grid.size == (2 * (8 * 30 + 2),) * 2

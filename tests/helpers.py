@@ -109,6 +109,23 @@ def run_python(*args, backend="tensorflow"):
     return result.stdout
 
 
+def fake_mnist_arrays(n=64, seed=0):
+    """`n` random 28x28 uint8 "digits" and labels, MNIST's dtypes and shapes."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
+        rng.integers(0, 10, n).astype(np.uint8),
+    )
+
+
+def write_fake_mnist_npz(path, num_train, num_test=16):
+    """Writes a Keras-layout `mnist.npz` of random digits to `path`; returns it."""
+    x_train, y_train = fake_mnist_arrays(num_train, seed=0)
+    x_test, y_test = fake_mnist_arrays(num_test, seed=1)
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return path
+
+
 def run_module(module, *args, backend="tensorflow"):
     """`python -m module args`; see `run_python`."""
     return run_python("-m", module, *args, backend=backend)

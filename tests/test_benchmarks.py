@@ -4,10 +4,9 @@ import importlib.util
 import re
 
 import keras
-import numpy as np
 import pytest
 
-from tests.helpers import run_module, run_python
+from tests.helpers import run_module, run_python, write_fake_mnist_npz
 
 
 def throughput(*args):
@@ -82,14 +81,7 @@ def test_bare_jax_loop_times_the_references_own_step():
 
 def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
     # Random digits in the `mnist.npz` layout: the benchmark must not download.
-    rng = np.random.default_rng(0)
-    np.savez(
-        tmp_path / "mnist.npz",
-        x_train=rng.integers(0, 256, (300, 28, 28), dtype=np.uint8),
-        y_train=rng.integers(0, 10, 300).astype(np.uint8),
-        x_test=rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
-        y_test=rng.integers(0, 10, 100).astype(np.uint8),
-    )
+    write_fake_mnist_npz(tmp_path / "mnist.npz", 300)
     output = run_module(
         "benchmarks.quality",
         *("--steps", "3", "--models", "dcgan", "--num-samples", "200"),

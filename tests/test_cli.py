@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import keras
-import numpy as np
 import pytest
 
 from keras_gen import cli
+from tests.helpers import write_fake_mnist_npz
 
 TINY = ["--batch-size", "16", "--latent-dim", "8", "--verbose", "0"]
 
@@ -16,16 +16,7 @@ TINY = ["--batch-size", "16", "--latent-dim", "8", "--verbose", "0"]
 @pytest.fixture(scope="module")
 def mnist_file(tmp_path_factory):
     """A Keras-layout mnist.npz with 64 training digits (random pixels)."""
-    rng = np.random.default_rng(0)
-    path = tmp_path_factory.mktemp("data") / "mnist.npz"
-    np.savez(
-        path,
-        x_train=rng.integers(0, 256, (64, 28, 28), dtype=np.uint8),
-        y_train=rng.integers(0, 10, 64, dtype=np.uint8),
-        x_test=rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),
-        y_test=rng.integers(0, 10, 16, dtype=np.uint8),
-    )
-    return path
+    return write_fake_mnist_npz(tmp_path_factory.mktemp("data") / "mnist.npz", 64)
 
 
 def train(run, model, mnist_file, *extra):

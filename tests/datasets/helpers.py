@@ -2,6 +2,8 @@ import gzip
 
 import numpy as np
 
+from tests.helpers import fake_mnist_arrays
+
 
 def write_idx(path, array, magic=None, truncate=0):
     """Writes `array` (uint8) as an IDX file, gzip-compressed if `path` ends in .gz."""
@@ -15,14 +17,6 @@ def write_idx(path, array, magic=None, truncate=0):
     with opener(path, "wb") as file:
         file.write(data)
     return path
-
-
-def fake_mnist_arrays(n=64, seed=0):
-    rng = np.random.default_rng(seed)
-    return (
-        rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
-        rng.integers(0, 10, n).astype(np.uint8),
-    )
 
 
 def write_mnist_idx(folder, n=64, split_prefix="train"):

@@ -6,7 +6,8 @@ import tensorflow_datasets as tfds
 
 import keras_gen as kg
 from keras_gen.datasets import mnist_sources as mnist_module
-from tests.datasets.helpers import fake_mnist_arrays, write_mnist_idx
+from tests.datasets.helpers import write_mnist_idx
+from tests.helpers import fake_mnist_arrays
 
 
 @pytest.fixture(autouse=True)

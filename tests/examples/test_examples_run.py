@@ -5,24 +5,16 @@ import pathlib
 import sys
 
 import keras
-import numpy as np
 import pytest
+
+from tests.helpers import write_fake_mnist_npz
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture
 def fake_mnist(tmp_path):
-    rng = np.random.default_rng(0)
-    path = tmp_path / "mnist.npz"
-    np.savez(
-        path,
-        x_train=rng.integers(0, 256, (256, 28, 28), dtype=np.uint8),
-        y_train=rng.integers(0, 10, 256).astype(np.uint8),
-        x_test=rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),
-        y_test=rng.integers(0, 10, 16).astype(np.uint8),
-    )
-    return path
+    return write_fake_mnist_npz(tmp_path / "mnist.npz", 256)
 
 
 def run_example(name, argv):

@@ -1,7 +1,7 @@
 """DCGAN on MNIST at 28x28: `python examples/dcgan_mnist.py --epochs 20 --out runs/dcgan`.
 
 `kg.DCGAN` with its defaults, the settings that scored best in
-`benchmarks/quality.py` (README, Quality): the non-saturating loss, Adam with
+`benchmarks/quality.py` (docs/benchmarks.md): the non-saturating loss, Adam with
 beta_1 0.5 at 4e-4 for the discriminator and 1e-3 for the generator, one-sided
 label smoothing 0.1 (real label 0.9), the R1 penalty (gamma 0.3) estimated on
 16 real images per step, an EMA of the generator's weights (0.999) for

@@ -87,8 +87,8 @@ class CGAN(GAN):
 
         The setting of the quality benchmark's CGAN (label accuracy 0.974 on
         MNIST, README). The R1 penalty, with or without the DCGAN's other
-        settings, did no better on MNIST at the same number of steps (README,
-        Quality), so it stays off. Other losses get no label smoothing.
+        settings, did no better on MNIST at the same number of steps
+        (`docs/benchmarks.md`), so it stays off. Other losses get no label smoothing.
         """
         if not loss.probabilistic:
             return {}

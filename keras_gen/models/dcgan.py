@@ -13,8 +13,8 @@ class DCGAN(GAN):
     The generator and discriminator come from
     `kg.networks.dcgan_generator` / `dcgan_discriminator` (BatchNorm,
     LeakyReLU(0.2), N(0, 0.02) init). Its defaults are the settings that
-    scored best on 28x28 MNIST (`benchmarks/quality.py`; the README's quality
-    section has the figures): `compile()` with no arguments uses the
+    scored best on 28x28 MNIST (`benchmarks/quality.py`; `docs/benchmarks.md`
+    has the figures): `compile()` with no arguments uses the
     non-saturating loss, Adam(beta_1=0.5) at 4e-4 for the discriminator and
     1e-3 for the generator (`default_optimizers`; the paper has 2e-4 for
     both), label smoothing 0.1 and an R1 penalty of 0.3 on 16 real images
@@ -86,7 +86,7 @@ class DCGAN(GAN):
         The paper has 2e-4 for both. On 28x28 MNIST (`benchmarks/quality.py`)
         a faster generator lowered the Fréchet distance in every paired run,
         and with R1 and 16 noise dimensions a faster discriminator lowered it
-        further; the README's quality section has the figures. The 64x64
+        further; `docs/benchmarks.md` has the figures. The 64x64
         example passes the paper's settings explicitly.
         """
         return default_optimizer(4e-4), default_optimizer(1e-3)

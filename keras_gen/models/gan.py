@@ -324,7 +324,7 @@ class GAN(GenerativeModel):
                 `None` uses the whole batch. `"auto"` (default): the model's
                 `default_regularization()` value, `None` for a `GAN`. On
                 28x28 MNIST, 16 images of 128 kept most of R1's gain for 4%
-                more time per step (README, Quality).
+                more time per step (`docs/benchmarks.md`).
             label_smoothing: one-sided label smoothing: real images get the
                 target `1 - label_smoothing` in the discriminator loss.
                 `"auto"` (default): the model's `default_regularization()`

@@ -22,6 +22,11 @@ import tensorflow as tf  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
 
+try:  # python -m benchmarks.datasets
+    from benchmarks import machine  # noqa: E402
+except ImportError:  # python benchmarks/datasets.py puts benchmarks/ on the path
+    import machine  # noqa: E402
+
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mnist"
 
 
@@ -55,6 +60,7 @@ def main():
     parser.add_argument("--steps", type=int, default=40)
     args = parser.parse_args()
 
+    print(f"# {machine.describe()}", flush=True)
     delivered = pipeline_rate(args.data_dir, args.batch_size, args.passes)
     consumed = training_rate(args.batch_size, args.steps)
     ratio = delivered / consumed

@@ -29,6 +29,11 @@ import numpy as np  # noqa: E402
 import keras_gen as kg  # noqa: E402
 from keras_gen.evaluation.evaluate import default_reference_images  # noqa: E402
 
+try:  # python -m benchmarks.<script>
+    from benchmarks import machine  # noqa: E402
+except ImportError:  # python benchmarks/<script>.py puts benchmarks/ on the path
+    import machine  # noqa: E402
+
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mnist"
 
 
@@ -135,6 +140,7 @@ def main():
     if args.steps is None and args.budget is None:
         args.budget = 600
 
+    print(f"# {machine.describe()}", flush=True)
     test_images, _ = default_reference_images()
     evaluator = kg.evaluation.Evaluator(reference_images=test_images)
     train = next(

@@ -51,6 +51,11 @@ from keras import ops  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
 
+try:  # python -m benchmarks.<script>
+    from benchmarks import machine  # noqa: E402
+except ImportError:  # python benchmarks/<script>.py puts benchmarks/ on the path
+    import machine  # noqa: E402
+
 BACKEND = keras.backend.backend()
 
 # --- Hand-written references ------------------------------------------------
@@ -547,25 +552,6 @@ def run(
         keras.backend.clear_session()
 
 
-def device_name():
-    """The accelerator the backend trains on, or 'CPU'."""
-    if BACKEND == "jax":
-        import jax
-
-        device = jax.devices()[0]
-        return "CPU" if device.platform == "cpu" else device.device_kind
-    if BACKEND == "torch":
-        import torch
-
-        return torch.cuda.get_device_name() if torch.cuda.is_available() else "CPU"
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    if not gpus:
-        return "CPU"
-    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=list(ROWS), choices=ROWS)
@@ -618,8 +604,7 @@ def main():
     if args.steps_per_execution:
         compile_kwargs["steps_per_execution"] = args.steps_per_execution
     print(
-        f"# {BACKEND}, keras {keras.__version__}, {device_name()}, "
-        f"{os.cpu_count()} CPU cores, options {compile_kwargs or 'defaults'}, "
+        f"# {machine.describe()}, options {compile_kwargs or 'defaults'}, "
         f"precision {args.precision or 'float32'}"
     )
     run(

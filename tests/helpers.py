@@ -93,10 +93,13 @@ def non_finite_gan(value=np.nan):
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_python(*args, backend="tensorflow"):
-    """`python args` in the repository with KERAS_BACKEND=backend; fails the
-    test on error. Returns the process's stdout."""
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+def run_python(*args, backend="tensorflow", env=None):
+    """`python args` in the repository with KERAS_BACKEND=backend and the
+    variables in `env` set; fails the test on error. Returns the process's
+    stdout."""
+    env = dict(
+        os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", **(env or {})
+    )
     result = subprocess.run(
         [sys.executable, *map(str, args)],
         cwd=ROOT,
@@ -126,6 +129,6 @@ def write_fake_mnist_npz(path, num_train, num_test=16):
     return path
 
 
-def run_module(module, *args, backend="tensorflow"):
+def run_module(module, *args, backend="tensorflow", env=None):
     """`python -m module args`; see `run_python`."""
-    return run_python("-m", module, *args, backend=backend)
+    return run_python("-m", module, *args, backend=backend, env=env)

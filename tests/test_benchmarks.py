@@ -31,6 +31,15 @@ def test_throughput_prints_a_row(args, expected):
     assert len(re.findall(expected, output)) == 1, output
 
 
+@pytest.mark.parametrize("flag, state", [("1", "on"), ("0", "off")])
+def test_benchmark_header_says_whether_tensorflow_runs_onednn(flag, state):
+    # CPU timings change by about 1.6x with oneDNN, which TensorFlow leaves off
+    # on many CPUs unless TF_ENABLE_ONEDNN_OPTS=1: the header must say which.
+    describe = "from benchmarks import machine; print(machine.describe())"
+    output = run_python("-c", describe, env={"TF_ENABLE_ONEDNN_OPTS": flag})
+    assert f"CPU (oneDNN {state})" in output, output
+
+
 # The JAX reference threads two optimizers' state through fit() by hand: check
 # that one fit() updates every weight of both networks, counts both
 # optimizers' steps and logs finite losses, for the conditional row too.

@@ -35,9 +35,16 @@ def test_throughput_prints_a_row(args, expected):
 def test_benchmark_header_says_whether_tensorflow_runs_onednn(flag, state):
     # CPU timings change by about 1.6x with oneDNN, which TensorFlow leaves off
     # on many CPUs unless TF_ENABLE_ONEDNN_OPTS=1: the header must say which.
-    describe = "from benchmarks import machine; print(machine.describe())"
-    output = run_python("-c", describe, env={"TF_ENABLE_ONEDNN_OPTS": flag})
-    assert f"CPU (oneDNN {state})" in output, output
+    code = (
+        "from benchmarks import machine; "
+        "print(machine.onednn_state()); print(machine.describe())"
+    )
+    output = run_python("-c", code, env={"TF_ENABLE_ONEDNN_OPTS": flag})
+    state_line, header = output.splitlines()[-2:]
+    assert state_line == f"oneDNN {state}", output
+    device = header.split(", ")[2]  # a GPU's name where TensorFlow sees one
+    if device.startswith("CPU"):
+        assert device == f"CPU (oneDNN {state})", header
 
 
 # The JAX reference threads two optimizers' state through fit() by hand: check

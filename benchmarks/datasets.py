@@ -22,9 +22,9 @@ import tensorflow as tf  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
 
-try:  # python -m benchmarks.datasets
+try:  # python -m benchmarks.<script>
     from benchmarks import machine  # noqa: E402
-except ImportError:  # python benchmarks/datasets.py puts benchmarks/ on the path
+except ImportError:  # python benchmarks/<script>.py puts benchmarks/ on the path
     import machine  # noqa: E402
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mnist"

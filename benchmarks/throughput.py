@@ -14,7 +14,10 @@ CPU-second (process time, all threads) and their ratio: on a shared machine
 wall-clock runs swing by tens of percent, CPU time by a few percent. keras_gen runs with its defaults
 (including its NaN guard), less what the minimal reference does not compute:
 the DCGAN's R1 penalty and weight average, and label smoothing; the reference
-runs with Keras' defaults.
+runs with Keras' defaults. keras_gen's GANs run the generator forward once per
+step (`reuse_fake_images`), the keras.io reference twice (its generator update
+draws fresh noise); `--fresh-fake-images` gives keras_gen that step too, so
+that the ratio measures what keras_gen's abstractions cost on the same math.
 
 Rows: the classic MLP GAN (batch 100), DCGAN 28x28 and 64x64 (batch 128),
 CGAN and VAE (batch 128) on the active backend. The hand-written GAN steps are
@@ -32,7 +35,8 @@ not installed (a JAX or PyTorch GPU machine), the batches come from a Python
 generator instead of `tf.data`.
 
 Options: `--models`, `--steps-scale`, `--repeats`, `--jit-compile` (override
-keras_gen's default), `--steps-per-execution`, `--precision mixed_bfloat16`.
+keras_gen's default), `--steps-per-execution`, `--precision mixed_bfloat16`,
+`--fresh-fake-images`.
 """
 
 import argparse
@@ -368,6 +372,8 @@ def keras_gen_model(kind, compile_kwargs):
     rng = np.random.default_rng(0)
     if kind == "vae":
         model = kg.VAE(image_shape=(28, 28, 1), seed=0)
+        compile_kwargs = dict(compile_kwargs)
+        compile_kwargs.pop("reuse_fake_images", None)  # a GAN option
         model.compile(optimizer=keras.optimizers.Adam(1e-3), **compile_kwargs)
         images = (rng.uniform(0, 1, (128, 28, 28, 1)) > 0.5).astype("float32")
         return model, 128, images
@@ -578,6 +584,12 @@ def main():
         "instead of the hand-written Keras train_step",
     )
     parser.add_argument(
+        "--fresh-fake-images",
+        action="store_true",
+        help="keras_gen's generator update draws fresh noise, as the "
+        "reference's does (compile(reuse_fake_images=False))",
+    )
+    parser.add_argument(
         "--all-backends",
         action="store_true",
         help="run once per installed backend (subprocesses)",
@@ -603,6 +615,8 @@ def main():
         ]
     if args.steps_per_execution:
         compile_kwargs["steps_per_execution"] = args.steps_per_execution
+    if args.fresh_fake_images:
+        compile_kwargs["reuse_fake_images"] = False
     print(
         f"# {machine.describe()}, options {compile_kwargs or 'defaults'}, "
         f"precision {args.precision or 'float32'}"

@@ -31,6 +31,19 @@ def test_throughput_prints_a_row(args, expected):
     assert len(re.findall(expected, output)) == 1, output
 
 
+@pytest.mark.parametrize("kind", ["mlp_gan", "vae"])
+def test_fresh_fake_images_reaches_the_gans_only(kind):
+    from benchmarks import throughput
+
+    compile_kwargs = {"reuse_fake_images": False}  # what --fresh-fake-images passes
+    model, _, _ = throughput.keras_gen_model(kind, compile_kwargs)
+    if kind != "vae":
+        assert model.reuse_fake_images is False
+    assert compile_kwargs == {"reuse_fake_images": False}  # not consumed
+    default, _, _ = throughput.keras_gen_model(kind, {})
+    assert getattr(default, "reuse_fake_images", True) is True
+
+
 @pytest.mark.parametrize("flag, state", [("1", "on"), ("0", "off")])
 def test_benchmark_header_says_whether_tensorflow_runs_onednn(flag, state):
     # CPU timings change by about 1.6x with oneDNN, which TensorFlow leaves off

@@ -9,6 +9,11 @@ how state goes in and out of a step, so each backend module here exposes:
   `(loss, aux)`, differentiates `loss` with respect to `variables`, lets
   `optimizer` apply the gradients (with loss scaling where the optimizer does
   it) and returns `(loss, aux)`.
+- `minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn,
+  variables)`: the same step for `loss_fn(outputs)`, where `outputs =
+  forward_fn()` is computed once and first handed, without gradients, to
+  `use_fn`; returns `(use_fn(outputs), loss, aux)`. A GAN step generates
+  once, updates the discriminator on those images, then the generator.
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (for gradient penalties).
 
@@ -45,17 +50,29 @@ def require_adversarial_training():
 
 
 if BACKEND == "tensorflow":
-    from keras_gen.backend.tensorflow import input_gradient, minimize
+    from keras_gen.backend.tensorflow import (
+        input_gradient,
+        minimize,
+        minimize_reusing_outputs,
+    )
 elif BACKEND == "jax":
-    from keras_gen.backend.jax import input_gradient, minimize
+    from keras_gen.backend.jax import (
+        input_gradient,
+        minimize,
+        minimize_reusing_outputs,
+    )
 elif BACKEND == "torch":
-    from keras_gen.backend.torch import input_gradient, minimize
+    from keras_gen.backend.torch import (
+        input_gradient,
+        minimize,
+        minimize_reusing_outputs,
+    )
 else:
 
     def minimize(*args, **kwargs):
         require_adversarial_training()
 
-    input_gradient = minimize
+    input_gradient = minimize_reusing_outputs = minimize
 
 
 def replica_context():
@@ -103,6 +120,7 @@ __all__ = [
     "BACKEND",
     "input_gradient",
     "minimize",
+    "minimize_reusing_outputs",
     "replica_context",
     "require_adversarial_training",
     "step_logs",

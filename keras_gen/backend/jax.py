@@ -77,20 +77,71 @@ def minimize(optimizer, loss_fn, variables):
             scaled = optimizer.scale_loss(loss)
         return scaled, (loss, aux, scope.state_mapping)
 
+    outer = _outer_scope()
+    values = [v.value for v in variables]
+    gradients, (loss, aux, updated) = jax.grad(scaled_loss, has_aux=True)(values)
+    _copy_updates(outer, updated, {id(v) for v in variables})
+    optimizer.apply(gradients, variables)
+    return loss, aux
+
+
+def _outer_scope():
     outer = get_stateless_scope()
     if outer is None:
         raise RuntimeError(
             "keras_gen's JAX step must run inside `stateless_step` (a "
             "keras.StatelessScope); train through fit() or train_on_batch()."
         )
-    values = [v.value for v in variables]
-    gradients, (loss, aux, updated) = jax.grad(scaled_loss, has_aux=True)(values)
-    trained = {id(v) for v in variables}
+    return outer
+
+
+def _copy_updates(outer, updated, trained):
+    """Copies a nested scope's updates (batch-norm statistics, the seed
+    generator) to `outer`, except the variables in `trained` (by id), whose
+    nested values are the differentiated arguments."""
     for key, value in updated.items():
         if key not in trained and outer.state_mapping.get(key) is not value:
             outer.state_mapping[key] = value
+
+
+def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
+    """One optimizer step on `variables` for `loss_fn(outputs)`, running
+    `outputs = forward_fn()` once and handing it to `use_fn` first.
+
+    Same contract as the TensorFlow version. The forward pass runs under
+    `jax.vjp`, the loss's gradient with respect to the outputs comes from
+    `jax.grad`, and the vjp carries it back to `variables`. `use_fn` runs in
+    the outer scope in between, so the loss sees the variables it updated.
+    """
+    variables = list(variables)
+    outer = _outer_scope()
+    trained = {id(v) for v in variables}
+
+    def forward(values):
+        scope = _nested_scope(zip(variables, values))
+        with scope:
+            outputs = forward_fn()
+        return outputs, scope.state_mapping
+
+    values = [v.value for v in variables]
+    outputs, pullback, updated = jax.vjp(forward, values, has_aux=True)
+    _copy_updates(outer, updated, trained)
+    used = use_fn(jax.lax.stop_gradient(outputs))
+
+    def scaled_loss(outputs):
+        scope = _nested_scope()
+        with scope:
+            loss, aux = loss_fn(outputs)
+            scaled = optimizer.scale_loss(loss)
+        return scaled, (loss, aux, scope.state_mapping)
+
+    output_gradients, (loss, aux, updated) = jax.grad(scaled_loss, has_aux=True)(
+        outputs
+    )
+    _copy_updates(outer, updated, trained)
+    (gradients,) = pullback(output_gradients)
     optimizer.apply(gradients, variables)
-    return loss, aux
+    return used, loss, aux
 
 
 def input_gradient(fn, x):

@@ -27,6 +27,35 @@ def minimize(optimizer, loss_fn, variables):
     return loss, aux
 
 
+def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
+    """One optimizer step on `variables` for `loss_fn(outputs)`, running
+    `outputs = forward_fn()` once and handing it to `use_fn` first.
+
+    Args:
+        optimizer: a built `keras.optimizers.Optimizer` for `variables`.
+        forward_fn: callable with no arguments; its outputs depend on
+            `variables` (the generator's forward pass).
+        use_fn: callable on the outputs without gradients (the
+            discriminator's updates), run between the forward pass and the
+            loss; its result is returned.
+        loss_fn: callable on the outputs returning `(loss, aux)`.
+        variables: the trainable variables to update, and only those.
+
+    Returns:
+        `(use_fn(outputs), loss, aux)`.
+    """
+    replicas, _ = replica_context()
+    with tf.GradientTape() as tape:
+        outputs = forward_fn()
+        with tape.stop_recording():
+            used = use_fn(tf.nest.map_structure(tf.stop_gradient, outputs))
+        loss, aux = loss_fn(outputs)
+        scaled_loss = optimizer.scale_loss(loss / replicas if replicas > 1 else loss)
+    gradients = tape.gradient(scaled_loss, variables)
+    optimizer.apply(gradients, variables)
+    return used, loss, aux
+
+
 def input_gradient(fn, x):
     """Returns d sum(fn(x)) / dx, recorded so an outer tape can differentiate it."""
     with tf.GradientTape() as tape:

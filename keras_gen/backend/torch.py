@@ -1,5 +1,6 @@
 """PyTorch implementation of the adversarial step's gradient layer (autograd)."""
 
+import keras
 import torch
 
 
@@ -22,6 +23,27 @@ def minimize(optimizer, loss_fn, variables):
     with torch.no_grad():
         optimizer.apply(list(gradients), variables)
     return loss, aux
+
+
+def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
+    """One optimizer step on `variables` for `loss_fn(outputs)`, running
+    `outputs = forward_fn()` once and handing it (detached) to `use_fn` first.
+
+    Same contract as the TensorFlow version. `use_fn` may update other
+    variables in place: the forward pass's graph does not hold them.
+    """
+    variables = list(variables)
+    outputs = forward_fn()
+    used = use_fn(keras.tree.map_structure(lambda tensor: tensor.detach(), outputs))
+    loss, aux = loss_fn(outputs)
+    gradients = torch.autograd.grad(
+        optimizer.scale_loss(loss),
+        [variable.value for variable in variables],
+        allow_unused=True,
+    )
+    with torch.no_grad():
+        optimizer.apply(list(gradients), variables)
+    return used, loss, aux
 
 
 def input_gradient(fn, x):

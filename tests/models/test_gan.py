@@ -80,6 +80,68 @@ def test_d_steps_updates_the_discriminator_more_often(images):
     assert int(gan.g_optimizer.iterations) == steps
 
 
+class CountedNoise:
+    """Mixin: counts noise draws; with `fixed`, draws the same noise every time."""
+
+    fixed = False
+
+    def sample_noise(self, batch_size):
+        self.noise_draws = getattr(self, "noise_draws", 0) + 1
+        if not self.fixed:
+            return super().sample_noise(batch_size)
+        values = keras.ops.arange(8 * self.latent_dim, dtype="float32")
+        return keras.ops.reshape(keras.ops.sin(values * 0.37), (8, self.latent_dim))
+
+
+class CountedNoiseDCGAN(CountedNoise, kg.DCGAN):
+    pass
+
+
+@pytest.mark.parametrize(
+    "reuse, d_steps, draws_per_step", [(True, 1, 1), (False, 1, 2), (True, 2, 2)]
+)
+def test_reusing_fake_images_runs_the_generator_once_per_step(
+    images, reuse, d_steps, draws_per_step
+):
+    gan = CountedNoiseDCGAN.from_config(tiny_dcgan().get_config())
+    gan.compile(reuse_fake_images=reuse, d_steps=d_steps, run_eagerly=True)
+    fit(gan, images)
+    assert gan.noise_draws == draws_per_step * (len(images) // 8)
+
+
+def test_reusing_fake_images_gives_the_update_of_the_same_noise(images):
+    # With the same noise for both updates, generating once and generating
+    # twice give the same images, so the two steps must agree: the generator
+    # update goes through the reused forward pass to the updated discriminator.
+    trained = []
+    for reuse in (True, False):
+        keras.utils.set_random_seed(0)
+        gan = CountedNoiseDCGAN.from_config(tiny_dcgan().get_config())
+        gan.fixed = True
+        gan.compile(
+            d_optimizer=keras.optimizers.SGD(0.5),
+            g_optimizer=keras.optimizers.SGD(0.5),
+            reuse_fake_images=reuse,
+        )
+        before = [
+            variable_values(network.trainable_variables)
+            for network in (gan.generator, gan.discriminator)
+        ]
+        history = fit(gan, images[:16])
+        after = [
+            variable_values(network.trainable_variables)
+            for network in (gan.generator, gan.discriminator)
+        ]
+        trained.append((after, history.history["g_loss"]))
+    (reused, reused_loss), (fresh, fresh_loss) = trained
+    for reused_values, fresh_values in zip(reused, fresh):
+        assert_all_close(reused_values, fresh_values, atol=1e-5)
+    assert reused_loss == pytest.approx(fresh_loss, rel=1e-5)
+    for initial, final in zip(before, reused):
+        # Both networks moved by far more than the tolerance.
+        assert max(np.abs(a - b).max() for a, b in zip(initial, final)) > 5e-4
+
+
 def test_each_optimizer_updates_only_its_own_network(images):
     gan = tiny_gan()
     gan.compile(

@@ -38,7 +38,12 @@ def compile_model(name, model, penalties=True):
     if name == "vae":
         model.compile()
     elif name == "gan":
-        model.compile(loss="least_squares", label_smoothing=0.1, d_steps=2)
+        model.compile(
+            loss="least_squares",
+            label_smoothing=0.1,
+            d_steps=2,
+            reuse_fake_images=False,
+        )
     else:
         model.compile(
             d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
@@ -131,6 +136,17 @@ def test_a_compile_config_from_before_r1_loads_without_r1():
     old = tiny_dcgan()
     old.compile_from_config(config)
     assert (old.label_smoothing, old.r1_penalty, old.r1_batch_size) == (0.1, 0.0, None)
+
+
+def test_a_compile_config_from_before_reuse_loads_generating_anew():
+    model = tiny_dcgan()
+    model.compile()
+    assert model.get_compile_config()["reuse_fake_images"] is True
+    config = model.get_compile_config()
+    del config["reuse_fake_images"]
+    old = tiny_dcgan()
+    old.compile_from_config(config)
+    assert old.reuse_fake_images is False  # as that model was trained
 
 
 def test_gan_round_trip_keeps_the_loss_options(tmp_path):

@@ -15,9 +15,10 @@ wall-clock runs swing by tens of percent, CPU time by a few percent. keras_gen r
 (including its NaN guard), less what the minimal reference does not compute:
 the DCGAN's R1 penalty and weight average, and label smoothing; the reference
 runs with Keras' defaults. keras_gen's GANs run the generator forward once per
-step (`reuse_fake_images`), the keras.io reference twice (its generator update
-draws fresh noise); `--fresh-fake-images` gives keras_gen that step too, so
-that the ratio measures what keras_gen's abstractions cost on the same math.
+step (`reuse_fake_images`, except on TensorFlow with XLA), the keras.io
+reference twice (its generator update draws fresh noise); `--fresh-fake-images`
+gives keras_gen that step too, so that the ratio measures what keras_gen's
+abstractions cost on the same math.
 
 Rows: the classic MLP GAN (batch 100), DCGAN 28x28 and 64x64 (batch 128),
 CGAN and VAE (batch 128) on the active backend. The hand-written GAN steps are

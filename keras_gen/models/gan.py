@@ -92,8 +92,8 @@ class GAN(GenerativeModel):
     network's variables. The generator update scores the images of the last
     discriminator update again, with the updated discriminator, so a step
     runs the generator forward once (`compile(reuse_fake_images=False)`
-    generates anew for it). All randomness comes from the model's
-    `seed_generator`.
+    generates anew for it, the default on TensorFlow with XLA). All
+    randomness comes from the model's `seed_generator`.
 
     Logged metrics are epoch means: `d_loss`, `g_loss`, and for losses with a
     probability reading (`"non_saturating"`, `"minimax"`) `real_score`, the
@@ -289,7 +289,7 @@ class GAN(GenerativeModel):
         r1_batch_size="auto",
         label_smoothing="auto",
         d_steps=1,
-        reuse_fake_images=True,
+        reuse_fake_images="auto",
         **kwargs,
     ):
         """Configures the adversarial training.
@@ -335,13 +335,17 @@ class GAN(GenerativeModel):
                 value, 0 for a `GAN`.
             d_steps: discriminator updates per generator update. Each one
                 uses the same real batch and fresh noise.
-            reuse_fake_images: if True (default), the generator update
-                scores the images generated for the last discriminator
-                update, keeping that forward pass's gradients, as PyTorch's
-                DCGAN example does; a step then runs the generator once
-                instead of twice (on 2 CPU cores, about 10% less CPU time
-                for a 28x28 DCGAN step). If False, the generator update
-                generates from fresh noise, as keras.io's GAN examples do.
+            reuse_fake_images: if True, the generator update scores the
+                images generated for the last discriminator update, keeping
+                that forward pass's gradients, as PyTorch's DCGAN example
+                does; a step then runs the generator once instead of twice
+                (on 2 CPU cores, 10-15% less CPU time for a 28x28 DCGAN
+                step). If False, the generator update generates from fresh
+                noise, as keras.io's GAN examples do. `"auto"` (default):
+                True, except on TensorFlow with XLA (`jit_compile`), where
+                the reused forward pass made the MLP GAN's step about 15%
+                slower instead (`docs/benchmarks.md`). The value in use is
+                `model.reuse_fake_images` after `compile()`.
             **kwargs: passed to `keras.Model.compile`: `jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`.
         """
@@ -429,7 +433,12 @@ class GAN(GenerativeModel):
         self.r1_batch_size = r1_batch_size
         self.label_smoothing = label_smoothing
         self.d_steps = int(d_steps)
-        self.reuse_fake_images = bool(reuse_fake_images)
+        if reuse_fake_images not in ("auto", True, False):
+            raise ValueError(
+                "`reuse_fake_images` must be True, False or 'auto'; got "
+                f"{reuse_fake_images!r}."
+            )
+        self._reuse_fake_images_option = reuse_fake_images
         self._compile_kwargs = dict(kwargs)
         if kwargs.pop("auto_scale_loss", True) and _policy_needs_loss_scaling():
             if backend.BACKEND == "jax":
@@ -454,6 +463,14 @@ class GAN(GenerativeModel):
             auto_scale_loss=False,
             **kwargs,
         )
+        self.reuse_fake_images = self._reuse_fake_images_option
+        if self.reuse_fake_images == "auto":
+            # Measured (benchmarks/throughput.py, CPU): reusing saved 10-18%
+            # of the CPU time of a step everywhere but in TensorFlow's XLA,
+            # where it cost the MLP GAN about 15%.
+            self.reuse_fake_images = not (
+                backend.BACKEND == "tensorflow" and self.jit_compile
+            )
 
     def get_compile_config(self):
         if not self.compiled:
@@ -467,7 +484,7 @@ class GAN(GenerativeModel):
             "r1_batch_size": self.r1_batch_size,
             "label_smoothing": self.label_smoothing,
             "d_steps": self.d_steps,
-            "reuse_fake_images": self.reuse_fake_images,
+            "reuse_fake_images": self._reuse_fake_images_option,
             **self._compile_kwargs,
         }
 

@@ -142,6 +142,34 @@ def test_reusing_fake_images_gives_the_update_of_the_same_noise(images):
         assert max(np.abs(a - b).max() for a, b in zip(initial, final)) > 5e-4
 
 
+def test_reuse_fake_images_auto_generates_anew_only_under_tensorflow_xla(
+    monkeypatch,
+):
+    # The test session's op determinism makes Keras refuse XLA; allow it, as
+    # in the jit_compile test below, to see the choice a user gets.
+    import keras.src.trainers.trainer as trainer
+
+    monkeypatch.setattr(trainer, "model_supports_jit", lambda model: True)
+    tensorflow = keras.backend.backend() == "tensorflow"
+    dense, convolutional = tiny_gan(), tiny_dcgan()
+    dense.compile()
+    convolutional.compile()
+    assert dense.reuse_fake_images is not (tensorflow and dense.jit_compile)
+    if tensorflow:  # on a CPU, dense models compile with XLA by default
+        assert dense.jit_compile is True and dense.reuse_fake_images is False
+    assert convolutional.reuse_fake_images is True
+    dense.compile(jit_compile=False)
+    assert dense.reuse_fake_images is True
+    dense.compile(reuse_fake_images=True)
+    assert dense.reuse_fake_images is True
+    assert dense.get_compile_config()["reuse_fake_images"] is True
+
+
+def test_reuse_fake_images_must_be_a_bool_or_auto():
+    with pytest.raises(ValueError, match="True, False or 'auto'"):
+        tiny_gan().compile(reuse_fake_images="yes")
+
+
 def test_each_optimizer_updates_only_its_own_network(images):
     gan = tiny_gan()
     gan.compile(

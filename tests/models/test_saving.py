@@ -141,7 +141,8 @@ def test_a_compile_config_from_before_r1_loads_without_r1():
 def test_a_compile_config_from_before_reuse_loads_generating_anew():
     model = tiny_dcgan()
     model.compile()
-    assert model.get_compile_config()["reuse_fake_images"] is True
+    assert model.get_compile_config()["reuse_fake_images"] == "auto"
+    assert model.reuse_fake_images is True
     config = model.get_compile_config()
     del config["reuse_fake_images"]
     old = tiny_dcgan()

@@ -15,13 +15,9 @@ def minimize(optimizer, loss_fn, variables):
     Returns:
         `(loss, aux)` as computed by `loss_fn` (on this replica's batch).
     """
-    replicas, _ = replica_context()
     with tf.GradientTape() as tape:
         loss, aux = loss_fn()
-        # Under tf.distribute each replica's loss is a mean over its share of
-        # the batch, and the optimizer sums the replicas' gradients: divide by
-        # the replica count so the step equals one on the global batch.
-        scaled_loss = optimizer.scale_loss(loss / replicas if replicas > 1 else loss)
+        scaled_loss = _scaled_loss(optimizer, loss)
     gradients = tape.gradient(scaled_loss, variables)
     optimizer.apply(gradients, variables)
     return loss, aux
@@ -44,16 +40,27 @@ def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
     Returns:
         `(use_fn(outputs), loss, aux)`.
     """
-    replicas, _ = replica_context()
     with tf.GradientTape() as tape:
         outputs = forward_fn()
         with tape.stop_recording():
             used = use_fn(tf.nest.map_structure(tf.stop_gradient, outputs))
         loss, aux = loss_fn(outputs)
-        scaled_loss = optimizer.scale_loss(loss / replicas if replicas > 1 else loss)
+        scaled_loss = _scaled_loss(optimizer, loss)
     gradients = tape.gradient(scaled_loss, variables)
     optimizer.apply(gradients, variables)
     return used, loss, aux
+
+
+def _scaled_loss(optimizer, loss):
+    """`loss` as the optimizer differentiates it on this replica.
+
+    Under tf.distribute each replica's loss is a mean over its share of the
+    batch, and the optimizer sums the replicas' gradients: dividing by the
+    replica count makes the step equal one on the global batch. Then the
+    optimizer's loss scaling, if any.
+    """
+    replicas, _ = replica_context()
+    return optimizer.scale_loss(loss / replicas if replicas > 1 else loss)
 
 
 def input_gradient(fn, x):

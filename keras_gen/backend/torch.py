@@ -13,15 +13,8 @@ def minimize(optimizer, loss_fn, variables):
     step does not compute the discriminator's weight gradients, as
     `loss.backward()` would. They are applied under `torch.no_grad()`.
     """
-    variables = list(variables)
     loss, aux = loss_fn()
-    gradients = torch.autograd.grad(
-        optimizer.scale_loss(loss),
-        [variable.value for variable in variables],
-        allow_unused=True,
-    )
-    with torch.no_grad():
-        optimizer.apply(list(gradients), variables)
+    _apply_gradients(optimizer, loss, variables)
     return loss, aux
 
 
@@ -32,10 +25,15 @@ def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
     Same contract as the TensorFlow version. `use_fn` may update other
     variables in place: the forward pass's graph does not hold them.
     """
-    variables = list(variables)
     outputs = forward_fn()
     used = use_fn(keras.tree.map_structure(lambda tensor: tensor.detach(), outputs))
     loss, aux = loss_fn(outputs)
+    _apply_gradients(optimizer, loss, variables)
+    return used, loss, aux
+
+
+def _apply_gradients(optimizer, loss, variables):
+    variables = list(variables)
     gradients = torch.autograd.grad(
         optimizer.scale_loss(loss),
         [variable.value for variable in variables],
@@ -43,7 +41,6 @@ def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
     )
     with torch.no_grad():
         optimizer.apply(list(gradients), variables)
-    return used, loss, aux
 
 
 def input_gradient(fn, x):

@@ -339,7 +339,7 @@ class GAN(GenerativeModel):
                 images generated for the last discriminator update, keeping
                 that forward pass's gradients, as PyTorch's DCGAN example
                 does; a step then runs the generator once instead of twice
-                (on 2 CPU cores, 10-15% less CPU time for a 28x28 DCGAN
+                (on 2 CPU cores, 5-12% less CPU time for a 28x28 DCGAN
                 step). If False, the generator update generates from fresh
                 noise, as keras.io's GAN examples do. `"auto"` (default):
                 True, except on TensorFlow with XLA (`jit_compile`), where
@@ -465,9 +465,9 @@ class GAN(GenerativeModel):
         )
         self.reuse_fake_images = self._reuse_fake_images_option
         if self.reuse_fake_images == "auto":
-            # Measured (benchmarks/throughput.py, CPU): reusing saved 10-18%
-            # of the CPU time of a step everywhere but in TensorFlow's XLA,
-            # where it cost the MLP GAN about 15%.
+            # Measured (benchmarks/throughput.py, CPU): reusing saved 4-21%
+            # of a step's CPU time everywhere but in TensorFlow's XLA, where
+            # it cost the MLP GAN about 15%.
             self.reuse_fake_images = not (
                 backend.BACKEND == "tensorflow" and self.jit_compile
             )

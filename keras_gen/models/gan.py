@@ -465,9 +465,9 @@ class GAN(GenerativeModel):
         )
         self.reuse_fake_images = self._reuse_fake_images_option
         if self.reuse_fake_images == "auto":
-            # Measured (benchmarks/throughput.py, CPU): reusing saved 4-21%
-            # of a step's CPU time everywhere but in TensorFlow's XLA, where
-            # it cost the MLP GAN about 15%.
+            # Measured (benchmarks/throughput.py, CPU): reusing gave 4-21%
+            # more images per CPU-second everywhere but in TensorFlow's XLA,
+            # where the MLP GAN's fell by about 15%.
             self.reuse_fake_images = not (
                 backend.BACKEND == "tensorflow" and self.jit_compile
             )

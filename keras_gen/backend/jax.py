@@ -63,6 +63,22 @@ def _nested_scope(overrides=()):
     return scope
 
 
+def _run_nested(fn, overrides=()):
+    """`(fn(), updates)`: `fn` run in a `_nested_scope(overrides)`, and the
+    scope's values afterwards (what `fn` assigned, on top of the rest)."""
+    scope = _nested_scope(overrides)
+    with scope:
+        result = fn()
+    return result, scope.state_mapping
+
+
+def _scaled_loss(optimizer, loss_fn, overrides=()):
+    """`loss_fn()` run nested, as `jax.grad(..., has_aux=True)` takes it:
+    `(scaled loss, (loss, aux, updates))`."""
+    (loss, aux), updated = _run_nested(loss_fn, overrides)
+    return optimizer.scale_loss(loss), (loss, aux, updated)
+
+
 def minimize(optimizer, loss_fn, variables):
     """Takes one optimizer step on `variables` for the loss that `loss_fn` returns.
 
@@ -71,11 +87,7 @@ def minimize(optimizer, loss_fn, variables):
     variables = list(variables)
 
     def scaled_loss(values):
-        scope = _nested_scope(zip(variables, values))
-        with scope:
-            loss, aux = loss_fn()
-            scaled = optimizer.scale_loss(loss)
-        return scaled, (loss, aux, scope.state_mapping)
+        return _scaled_loss(optimizer, loss_fn, zip(variables, values))
 
     outer = _outer_scope()
     values = [v.value for v in variables]
@@ -118,10 +130,7 @@ def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
     trained = {id(v) for v in variables}
 
     def forward(values):
-        scope = _nested_scope(zip(variables, values))
-        with scope:
-            outputs = forward_fn()
-        return outputs, scope.state_mapping
+        return _run_nested(forward_fn, zip(variables, values))
 
     values = [v.value for v in variables]
     outputs, pullback, updated = jax.vjp(forward, values, has_aux=True)
@@ -129,11 +138,7 @@ def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
     used = use_fn(jax.lax.stop_gradient(outputs))
 
     def scaled_loss(outputs):
-        scope = _nested_scope()
-        with scope:
-            loss, aux = loss_fn(outputs)
-            scaled = optimizer.scale_loss(loss)
-        return scaled, (loss, aux, scope.state_mapping)
+        return _scaled_loss(optimizer, lambda: loss_fn(outputs))
 
     output_gradients, (loss, aux, updated) = jax.grad(scaled_loss, has_aux=True)(
         outputs
@@ -152,8 +157,7 @@ def input_gradient(fn, x):
     """
 
     def total(inputs):
-        scope = _nested_scope()
-        with scope:
-            return jnp.sum(fn(inputs))
+        value, _ = _run_nested(lambda: jnp.sum(fn(inputs)))
+        return value
 
     return jax.grad(total)(x)

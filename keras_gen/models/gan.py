@@ -416,6 +416,11 @@ class GAN(GenerativeModel):
                 )
         if int(d_steps) != d_steps or d_steps < 1:
             raise ValueError(f"`d_steps` must be an integer >= 1; got {d_steps!r}.")
+        if reuse_fake_images not in ("auto", True, False):
+            raise ValueError(
+                "`reuse_fake_images` must be True, False or 'auto'; got "
+                f"{reuse_fake_images!r}."
+            )
         if isinstance(adversarial_loss, losses_module.WassersteinLoss) and (
             not gradient_penalty
         ):
@@ -433,11 +438,6 @@ class GAN(GenerativeModel):
         self.r1_batch_size = r1_batch_size
         self.label_smoothing = label_smoothing
         self.d_steps = int(d_steps)
-        if reuse_fake_images not in ("auto", True, False):
-            raise ValueError(
-                "`reuse_fake_images` must be True, False or 'auto'; got "
-                f"{reuse_fake_images!r}."
-            )
         self._reuse_fake_images_option = reuse_fake_images
         self._compile_kwargs = dict(kwargs)
         if kwargs.pop("auto_scale_loss", True) and _policy_needs_loss_scaling():
@@ -463,14 +463,14 @@ class GAN(GenerativeModel):
             auto_scale_loss=False,
             **kwargs,
         )
-        self.reuse_fake_images = self._reuse_fake_images_option
-        if self.reuse_fake_images == "auto":
-            # Measured (benchmarks/throughput.py, CPU): reusing gave 4-21%
-            # more images per CPU-second everywhere but in TensorFlow's XLA,
-            # where the MLP GAN's fell by about 15%.
-            self.reuse_fake_images = not (
-                backend.BACKEND == "tensorflow" and self.jit_compile
-            )
+        # "auto", measured (benchmarks/throughput.py, CPU): reusing gave 4-21%
+        # more images per CPU-second everywhere but in TensorFlow's XLA, where
+        # the MLP GAN's fell by about 15%.
+        self.reuse_fake_images = (
+            not (backend.BACKEND == "tensorflow" and self.jit_compile)
+            if reuse_fake_images == "auto"
+            else reuse_fake_images
+        )
 
     def get_compile_config(self):
         if not self.compiled:

@@ -2,16 +2,22 @@
 
 `python examples/acgan_mnist.py --epochs 5 --out runs/acgan`
 
-AC-GAN (Odena et al., 2017) differs from `kg.CGAN` only in its discriminator:
-it sees the image alone and predicts both real/fake and the class. So `ACGAN`
-subclasses `kg.CGAN` and overrides three public hooks and nothing else:
+AC-GAN (Odena et al., 2017) is a conditional GAN whose discriminator sees the
+image alone and predicts both real/fake and the class. `ACGAN` below subclasses
+`kg.GAN` and overrides documented hooks only:
 
-- `discriminator_inputs`: the image only (no label channels);
+- `condition_spec`, `condition_range`, `condition_name`: the condition is an
+  integer class label in `[0, num_classes)`, served as `labels`. From these
+  alone the tools know what to do: grids show one class per row, exports
+  take `labels`, evaluation scores label accuracy.
+- `generator_inputs`: the noise with the one-hot label appended;
 - `discriminator_loss` / `generator_loss`: the adversarial loss plus the
   cross-entropy of the predicted class (on real and on generated images).
 
 The discriminator returns `[validity_logit, class_logits]`; keras_gen reads
-the first output as the real/fake logit for scores and penalties.
+the first output as the real/fake logit for scores and penalties. The run
+writes sample grids and checkpoints, exports the generator and prints its
+sample-quality scores.
 """
 
 import keras
@@ -32,12 +38,20 @@ def acgan_discriminator(image_shape, num_classes, base_filters=64):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen_examples")
-class ACGAN(kg.CGAN):
-    """A CGAN whose discriminator also classifies (AC-GAN).
+class ACGAN(kg.GAN):
+    """A conditional GAN whose discriminator also classifies (AC-GAN).
 
     Args:
+        num_classes: number of classes; labels lie in `[0, num_classes)`.
+        image_shape: `(height, width, channels)` of the images.
+        latent_dim: size of the noise vector.
+        base_filters: width of the DCGAN networks built.
         class_weight: weight of the classification terms in both losses.
-        **kwargs: as for `kg.CGAN`.
+        generator: optional network from `latent_dim + num_classes` inputs
+            to images.
+        discriminator: optional network from images to
+            `[validity_logit, class_logits]`.
+        **kwargs: passed to `kg.GAN` (`ema`, `seed`, `name`, ...).
 
     Example:
 
@@ -47,28 +61,50 @@ class ACGAN(kg.CGAN):
     ```
     """
 
+    condition_name = "labels"
+
     def __init__(
         self,
         num_classes,
         image_shape=(28, 28, 1),
-        class_weight=1.0,
-        discriminator=None,
+        latent_dim=100,
         base_filters=64,
+        class_weight=1.0,
+        generator=None,
+        discriminator=None,
         **kwargs,
     ):
+        self.num_classes = int(num_classes)
+        self.base_filters = base_filters
         self.class_weight = class_weight
+        image_shape = tuple(image_shape)
+        if generator is None:
+            generator = kg.networks.dcgan_generator(
+                latent_dim,
+                image_shape,
+                base_filters,
+                input_dim=latent_dim + self.num_classes,
+            )
         if discriminator is None:
-            discriminator = acgan_discriminator(image_shape, num_classes, base_filters)
-        super().__init__(
-            num_classes,
-            image_shape=image_shape,
-            discriminator=discriminator,
-            base_filters=base_filters,
-            **kwargs,
-        )
+            discriminator = acgan_discriminator(
+                image_shape, self.num_classes, base_filters
+            )
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
 
-    def discriminator_inputs(self, images, condition):
-        return images
+    def condition_spec(self):
+        return keras.KerasTensor((None,), dtype="int32")
+
+    def condition_range(self):
+        return (0, self.num_classes - 1)
+
+    def generator_inputs(self, noise, condition):
+        labels = ops.reshape(ops.cast(condition, "int32"), (-1,))
+        one_hot = ops.one_hot(labels, self.num_classes, dtype=noise.dtype)
+        return ops.concatenate([noise, one_hot], axis=-1)
+
+    def default_regularization(self, loss):
+        """Label smoothing 0.1 for the cross-entropy losses, as for `kg.CGAN`."""
+        return {"label_smoothing": 0.1} if loss.probabilistic else {}
 
     def _class_loss(self, output, labels):
         class_logits = output[1]
@@ -92,7 +128,13 @@ class ACGAN(kg.CGAN):
         )
 
     def get_config(self):
-        return {**super().get_config(), "class_weight": self.class_weight}
+        return {
+            **super().get_config(),
+            "num_classes": self.num_classes,
+            "image_shape": list(self.image_shape),
+            "base_filters": self.base_filters,
+            "class_weight": self.class_weight,
+        }
 
 
 def main(argv=None):
@@ -100,6 +142,9 @@ def main(argv=None):
 
     parser = make_parser(__doc__, epochs=5, batch_size=64, out="runs/acgan")
     parser.add_argument("--base-filters", type=int, default=32)
+    parser.add_argument(
+        "--eval-samples", type=int, default=10_000, help="samples to score"
+    )
     args = parser.parse_args(argv)
 
     dataset = kg.datasets.mnist(
@@ -109,12 +154,20 @@ def main(argv=None):
         num_classes=10, latent_dim=100, base_filters=args.base_filters, seed=0
     )
     acgan.compile()
-    acgan.fit(  # one row per class in samples/
+    acgan.fit(
         dataset,
         epochs=args.epochs,
-        callbacks=[kg.callbacks.ImageGrid(args.out / "samples", num_images=100)],
+        callbacks=[
+            # One row per class: the model says its condition is a class label.
+            kg.callbacks.ImageGrid(args.out / "samples", num_images=100),
+            kg.callbacks.Checkpoint(args.out / "checkpoints"),
+        ],
     )
     acgan.save(args.out / "acgan.keras")
+    acgan.export_generator(args.out / "export" / "1")  # takes noise and labels
+    scores = kg.evaluation.evaluate(acgan, num_samples=args.eval_samples)
+    for name, value in scores.items():
+        print(f"{name:<18} {value:.4f}")
 
 
 if __name__ == "__main__":

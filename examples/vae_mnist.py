@@ -42,7 +42,7 @@ def main(argv=None):
     history = vae.fit(
         train,
         epochs=args.epochs,
-        callbacks=[kg.callbacks.ImageGrid(args.out / "samples", images=test_digits)],
+        callbacks=[kg.callbacks.ImageGrid(args.out / "samples", examples=test_digits)],
     )
     kg.plot_history(history, args.out / "history.png")
     if args.latent_dim == 2:

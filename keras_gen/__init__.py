@@ -23,13 +23,14 @@ from keras_gen import (
     validation,
     visualization,
 )
-from keras_gen.models import CGAN, DCGAN, GAN, VAE, GenerativeModel
+from keras_gen.models import CGAN, CVAE, DCGAN, GAN, VAE, GenerativeModel
 from keras_gen.visualization import plot_history
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CGAN",
+    "CVAE",
     "DCGAN",
     "GAN",
     "VAE",

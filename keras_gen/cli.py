@@ -7,7 +7,12 @@ keras-gen sample runs/dcgan --num 64 --out grid.png
 keras-gen sample runs/cgan --labels 3 3 7 7 --out sevens.png
 keras-gen export runs/dcgan exports/dcgan/1
 keras-gen evaluate runs/dcgan
+keras-gen sample my_model.keras --import my_project.models --conditions c.npy
 ```
+
+`sample`, `export` and `evaluate` take a run folder or a `.keras` file of any
+registered model, a user's own subclass included: `--import MODULE` imports
+the module that registers its class before loading.
 
 A run folder holds everything a run writes:
 
@@ -140,25 +145,65 @@ def load_dataset(settings):
     return kg.datasets.load(name, data_dir=data_dir, image_size=image_size, **options)
 
 
-def load_run_model(run):
-    """The model of a run folder: `model.keras`, else its newest checkpoint."""
+def import_modules(names):
+    """Imports the modules that register users' model classes (`--import`)."""
+    import importlib
+
+    if "" not in sys.path:  # as `python -m` does: the working folder's modules
+        sys.path.insert(0, "")
+    for name in names or ():
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            raise UsageError(f"--import {name}: {error}") from None
+
+
+def load_run_model(run, modules=()):
+    """The model of a run folder (`model.keras`, else its newest checkpoint) or
+    of a `.keras` file, after importing `modules`."""
     import keras
 
     import keras_gen as kg
 
+    import_modules(modules)
     run = pathlib.Path(run)
-    if not run.is_dir():
-        raise UsageError(f"no run folder at {run}")
-    path = run / MODEL_FILE
-    if not path.is_file():
-        checkpoints = kg.callbacks.Checkpoint(run / "checkpoints").checkpoints()
-        if not checkpoints:
-            raise UsageError(
-                f"{run} holds no {MODEL_FILE} and no checkpoint; train it first "
-                f"(keras-gen train ... --out {run})"
-            )
-        path = list(checkpoints.values())[-1]
-    return keras.models.load_model(path)
+    if run.is_file():
+        path = run
+    elif not run.is_dir():
+        raise UsageError(f"no run folder or .keras file at {run}")
+    else:
+        path = run / MODEL_FILE
+        if not path.is_file():
+            checkpoints = kg.callbacks.Checkpoint(run / "checkpoints").checkpoints()
+            if not checkpoints:
+                raise UsageError(
+                    f"{run} holds no {MODEL_FILE} and no checkpoint; train it "
+                    f"first (keras-gen train ... --out {run})"
+                )
+            path = list(checkpoints.values())[-1]
+    try:
+        return keras.models.load_model(path)
+    except TypeError as error:
+        name = _class_name(path)
+        if name is None or "Could not locate class" not in str(error):
+            raise
+        raise UsageError(
+            f"{path} holds a model of class {name!r}, which is not registered: "
+            "pass --import MODULE, the module that defines it with "
+            "@keras.saving.register_keras_serializable"
+        ) from None
+
+
+def _class_name(path):
+    """The class name of the model in a `.keras` file, or `None`."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    return config.get("class_name")
 
 
 # --- Commands ---------------------------------------------------------------
@@ -246,36 +291,59 @@ def train(args):
     print(f"Saved {run / MODEL_FILE}")
 
 
-def sample(args):
+def _conditions(args, model):
+    """The conditions `sample` draws for, from --labels or --conditions."""
     import numpy as np
 
+    if args.labels and args.conditions:
+        raise UsageError("pass --labels or --conditions, not both")
+    if model.condition_spec() is None:
+        if args.labels or args.conditions:
+            raise UsageError(
+                f"--labels and --conditions need a conditional model; {args.run} "
+                f"holds an unconditional {type(model).__name__}"
+            )
+        return None
+    if args.conditions:
+        try:
+            given = np.load(args.conditions)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"--conditions {args.conditions}: {error}") from None
+    elif args.labels:
+        if model.class_labels(model.sample_conditions(1)) is None:
+            raise UsageError(
+                f"--labels needs a model conditioned on class labels; {args.run} "
+                f"is conditioned on `{model.condition_name}`: pass --conditions"
+            )
+        given = np.asarray(args.labels, "int32")
+    else:
+        given = model.sample_conditions(args.num, args.seed)
+        if given is None:
+            raise UsageError(
+                f"{type(model).__name__} cannot draw its own "
+                f"`{model.condition_name}`: pass --conditions FILE.npy"
+            )
+    conditions = np.take(given, np.arange(args.num) % len(given), axis=0)
+    try:
+        model.check_condition(conditions, args.num)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return conditions
+
+
+def sample(args):
     import keras_gen as kg
 
-    model = load_run_model(args.run)
-    conditional = isinstance(model, kg.CGAN)
-    if args.labels and not conditional:
-        raise UsageError(
-            f"--labels needs a conditional model (cgan); {args.run} holds a "
-            f"{type(model).__name__}"
-        )
-    if conditional:
-        cycle = args.labels or list(range(model.num_classes))
-        bad = [label for label in cycle if not 0 <= label < model.num_classes]
-        if bad:
-            raise UsageError(
-                f"--labels must lie in [0, {model.num_classes}); got {bad}"
-            )
-        labels = np.resize(np.asarray(cycle, "int32"), args.num)
-        images = model.generate(labels=labels, seed=args.seed)
-    else:
-        images = model.generate(args.num, seed=args.seed)
+    model = load_run_model(args.run, args.imports)
+    conditions = _conditions(args, model)
+    images = model.generate(args.num, seed=args.seed, condition=conditions)
     grid = kg.visualization.image_grid(images, args.columns, model.value_range)
     kg.visualization.save_image(grid, args.out)
     print(f"Saved {args.num} samples to {args.out}")
 
 
 def export(args):
-    model = load_run_model(args.run)
+    model = load_run_model(args.run, args.imports)
     path = model.export_generator(args.export_dir)
     print(f"Exported {type(model).__name__} generator to {path}")
 
@@ -283,21 +351,17 @@ def export(args):
 def evaluate(args):
     import keras_gen as kg
 
-    model = load_run_model(args.run)
-    if tuple(model.image_shape) != (28, 28, 1):
-        raise UsageError(
-            "evaluate scores samples with the bundled MNIST classifier, for "
-            f"28x28x1 images; {args.run} makes {model.image_shape} images "
-            "(use kg.evaluation.Evaluator with your own classifier)"
-        )
+    model = load_run_model(args.run, args.imports)
     results = kg.evaluation.evaluate(
         model, num_samples=args.num_samples, seed=args.seed
     )
     if args.json:
-        print(json.dumps(results))
-    else:
-        for name, value in results.items():
-            print(f"{name:<22} {value:.4f}")
+        print(json.dumps({**results, "skipped": results.skipped}))
+        return
+    for name, value in results.items():
+        print(f"{name:<22} {value:.4f}")
+    for name, reason in results.skipped.items():
+        print(f"{name:<22} skipped: {reason}")
 
 
 # --- Parser -----------------------------------------------------------------
@@ -313,6 +377,20 @@ def _positive(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+RUN_HELP = "a run folder (keras-gen train --out) or a .keras file"
+
+
+def _add_import_option(parser):
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        metavar="MODULE",
+        help="import this module before loading, so that the model's class "
+        "(a registered subclass of your own) is found; repeatable",
+    )
 
 
 def make_parser():
@@ -419,7 +497,7 @@ def make_parser():
         help="save a grid of samples",
         description="Save a grid of samples from a run.",
     )
-    sample_parser.add_argument("run", type=pathlib.Path)
+    sample_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     sample_parser.add_argument("--num", type=_positive, default=64)
     sample_parser.add_argument(
         "--out", type=pathlib.Path, default=pathlib.Path("samples.png")
@@ -428,10 +506,17 @@ def make_parser():
         "--labels",
         type=int,
         nargs="+",
-        help="classes to draw, repeated to --num (cgan)",
+        help="classes to draw, repeated to --num (models conditioned on class "
+        "labels, e.g. cgan; default: every class in turn)",
+    )
+    sample_parser.add_argument(
+        "--conditions",
+        type=pathlib.Path,
+        help="a .npy file of conditions, repeated to --num (any conditional model)",
     )
     sample_parser.add_argument("--columns", type=_positive)
     sample_parser.add_argument("--seed", type=int, default=0)
+    _add_import_option(sample_parser)
     sample_parser.set_defaults(handler=sample)
 
     export_parser = commands.add_parser(
@@ -439,8 +524,9 @@ def make_parser():
         help="export the generator as a SavedModel",
         description="Export a run's generator as a TensorFlow SavedModel (see docs/guides/serving.md).",
     )
-    export_parser.add_argument("run", type=pathlib.Path)
+    export_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     export_parser.add_argument("export_dir", type=pathlib.Path)
+    _add_import_option(export_parser)
     export_parser.set_defaults(handler=export)
 
     evaluate_parser = commands.add_parser(
@@ -448,12 +534,13 @@ def make_parser():
         help="print quality metrics",
         description="Score a run's samples with the bundled MNIST classifier.",
     )
-    evaluate_parser.add_argument("run", type=pathlib.Path)
+    evaluate_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     evaluate_parser.add_argument("--num-samples", type=_positive, default=10_000)
     evaluate_parser.add_argument("--seed", type=int, default=0)
     evaluate_parser.add_argument(
         "--json", action="store_true", help="print one JSON object"
     )
+    _add_import_option(evaluate_parser)
     evaluate_parser.set_defaults(handler=evaluate)
     return parser
 

@@ -4,36 +4,42 @@ The SavedModel is written with Keras' `keras.export.ExportArchive` and needs
 neither Keras nor keras_gen to run: TensorFlow Serving, a plain TensorFlow
 runtime or `tf.saved_model.load` can call it.
 
-Signatures of a GAN (`GAN`, `DCGAN`, `CGAN` and subclasses):
+What it serves comes from the model, not from its class: one signature per
+entry of `model.serving_endpoints()`, whose inputs have the names, dtypes and
+shapes the model declares. For the models here:
 
-| signature | inputs | outputs |
+| model | `serving_default` | other signatures |
 | --- | --- | --- |
-| `serving_default` | `noise` float32 `[None, latent_dim]` (+ `labels` int32 `[None]`) | `images` float32 `[None, H, W, C]` in the model's range |
-| `sample` | `num_images` int32 `[]`, `seed` int64 `[]` (+ `labels` int32 `[None]`) | `images` uint8 `[N, H, W, C]` in [0, 255] |
+| a GAN (`GAN`, `DCGAN`, subclasses) | `noise` float32 `[None, latent_dim]` → `images` | `sample` |
+| a conditional GAN | `noise` and the condition (`labels` int32 `[None]` for a `CGAN`; name, dtype and shape of the model's `condition_spec()`) → `images` | `sample` |
+| `VAE` (`CVAE`: and `labels`) | `z` float32 `[None, latent_dim]` → `images` | `encode`: `images` → `z_mean`, `z_log_var`; `sample` |
 
-`sample` draws its noise with `tf.random.stateless_normal(seed=[seed, 0])`,
-the same noise `model.generate(num_images, seed=seed)` draws on TensorFlow,
-so a seed gives the same images in both places.
+`images` are float32 `[None, H, W, C]` in the model's `value_range`, and
+equal what `model.generate()` returns for the same inputs.
 
-Signatures of a `VAE`:
+`sample` takes `num_images` int32 `[]` and `seed` int64 `[]` (and the
+condition, one per image) and returns `images` as uint8 `[N, H, W, C]` in
+[0, 255]. It draws its noise with `tf.random.stateless_normal(seed=[seed,
+0])`, the same noise `model.generate(num_images, seed=seed)` draws on
+TensorFlow, so a seed gives the same images in both places.
 
-| signature | inputs | outputs |
-| --- | --- | --- |
-| `serving_default` | `z` float32 `[None, latent_dim]` | `images` float32 `[None, H, W, C]` |
-| `encode` | `images` float32 `[None, H, W, C]` | `z_mean`, `z_log_var` float32 `[None, latent_dim]` |
+Requests are checked when they come in: every input's shape after the batch
+dimension, one condition per row of noise, condition values inside the
+model's `condition_range()`, and `num_images >= 0`; each failure is an
+`InvalidArgumentError` that says what was expected.
 
 Backends: export runs on TensorFlow and on JAX. On JAX, Keras converts the
-networks with jax2tf, and the converted networks are endpoints of their own
-(`generator`; a VAE's `decoder` and `encoder`) beside the signatures above.
-On PyTorch, save the model, load it with `KERAS_BACKEND=tensorflow` (or
-`jax`) and export it there.
+model's functions with jax2tf, and each converted function is an endpoint of
+its own (`generator` for `serving_default`, `<name>_function` for the
+others) beside the signatures above. On PyTorch, save the model, load it
+with `KERAS_BACKEND=tensorflow` (or `jax`) and export it there.
 
-The EMA weights of the generator are exported when EMA is on. Requests with
-the wrong noise width fail on the signature's shape; labels outside
-`[0, num_classes)` and negative `num_images` fail with a message saying so.
+The EMA weights of a GAN's generator are exported when EMA is on.
 """
 
 import pathlib
+
+SAMPLE = "sample"
 
 
 def _tf():
@@ -50,202 +56,159 @@ def _tf():
     return tf
 
 
-def _traceable(tf, archive, name, fn, input_signature):
-    """`fn` (a model computation), callable from TensorFlow wrapper code.
+def _specs(tf, inputs):
+    """`tf.TensorSpec`s named after the keys of `inputs` (`keras.KerasTensor`s)."""
+    return [
+        tf.TensorSpec(tensor.shape, tf.as_dtype(tensor.dtype), name=name)
+        for name, tensor in inputs.items()
+    ]
 
-    On TensorFlow that is `fn` itself. On JAX, Keras converts it with jax2tf
-    into a TensorFlow function, registered as the endpoint `name`.
+
+def _traceable(archive, name, function, names, specs):
+    """`function` as a callable on positional tensors, for TensorFlow wrapper code.
+
+    On TensorFlow that is the function itself. On JAX, Keras converts it with
+    jax2tf into a TensorFlow function, registered as the endpoint `name`.
     """
     import keras
 
+    def positional(*tensors):
+        return function(dict(zip(names, tensors)))
+
     if keras.backend.backend() == "tensorflow":
-        return fn
-    return archive.add_endpoint(name, fn, input_signature)
+        return positional
+    return archive.add_endpoint(name, positional, specs)
 
 
-def _add_endpoint(tf, archive, name, fn, input_signature):
+def _add_endpoint(tf, archive, name, function, specs):
     """Adds a TensorFlow-code endpoint on any backend (as a traced tf.function)."""
     import keras
 
     if keras.backend.backend() == "tensorflow":
-        archive.add_endpoint(name, fn, input_signature)
+        archive.add_endpoint(name, function, specs)
         return
-    function = tf.function(fn, input_signature=input_signature)
-    function.get_concrete_function()
-    archive.add_endpoint(name, function)
+    traced = tf.function(function, input_signature=specs)
+    traced.get_concrete_function()
+    archive.add_endpoint(name, traced)
 
 
-def _with_shape_check(tf, tensor, shape, name):
-    """`tensor`, after checking at run time that its dimensions after the first are `shape`.
+def _checks(tf, inputs, tensors, condition_name, condition_range):
+    """Run-time checks of a request: shapes, one row of each input per row of
+    the first, and the condition's range.
 
     A signature's declared shape is not enforced when a request comes in, so
-    without this a wrong width fails deep inside the network.
+    without these a wrong width fails deep inside the network.
     """
-    expected = tf.constant(shape, tf.int32)
-    check = tf.debugging.assert_equal(
-        tf.shape(tensor)[1:],
-        expected,
-        message=f"{name} must have shape [batch, {', '.join(map(str, shape))}]",
-    )
-    with tf.control_dependencies([check]):
-        return tf.identity(tensor)
-
-
-def _label_checks(tf, labels, num_classes):
-    return [
-        tf.debugging.assert_non_negative(
-            labels, message=f"labels must lie in [0, {num_classes})"
-        ),
-        tf.debugging.assert_less(
-            labels,
-            tf.constant(num_classes, tf.int32),
-            message=f"labels must lie in [0, {num_classes})",
-        ),
-    ]
-
-
-def _add_gan_endpoints(tf, archive, model):
-    from keras_gen.models import CGAN
-
-    latent_dim = model.latent_dim
-    low, high = model.value_range
-    conditional = isinstance(model, CGAN)
-    noise_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="noise")
-    labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
-    count_spec = tf.TensorSpec([], tf.int32, name="num_images")
-    seed_spec = tf.TensorSpec([], tf.int64, name="seed")
-
-    if conditional:
-        core = _traceable(
-            tf,
-            archive,
-            "generator",
-            lambda noise, labels: model((noise, labels), training=False),
-            [noise_spec, labels_spec],
-        )
-    else:
-        core = _traceable(
-            tf,
-            archive,
-            "generator",
-            lambda noise: model(noise, training=False),
-            [noise_spec],
-        )
-
-    def generate(noise, labels):
-        noise = _with_shape_check(tf, noise, [latent_dim], "noise")
-        inputs = noise
-        if conditional:
-            checks = _label_checks(tf, labels, model.num_classes)
+    checks = []
+    first = next(iter(inputs))
+    for (name, spec), tensor in zip(inputs.items(), tensors):
+        shape = list(spec.shape[1:])
+        if all(d is not None for d in shape):
             checks.append(
                 tf.debugging.assert_equal(
-                    tf.shape(noise)[0],
-                    tf.shape(labels)[0],
-                    message="give one label per image (as many labels as rows of noise)",
+                    tf.shape(tensor)[1:],
+                    tf.constant(shape, tf.int32),
+                    message=f"{name} must have shape [batch, "
+                    f"{', '.join(map(str, shape))}]",
                 )
             )
-            with tf.control_dependencies(checks):
-                return tf.cast(
-                    core(tf.identity(noise), tf.identity(labels)), tf.float32
+        if name != first:
+            checks.append(
+                tf.debugging.assert_equal(
+                    tf.shape(tensor)[0],
+                    tf.shape(tensors[0])[0],
+                    message=f"give one row of {name} per row of {first}",
                 )
-        return tf.cast(core(inputs), tf.float32)
+            )
+        if name == condition_name and condition_range is not None:
+            low, high = condition_range
+            message = f"{name} must lie in [{low:g}, {high:g}]"
+            checks += [
+                tf.debugging.assert_greater_equal(
+                    tensor, tf.cast(low, tensor.dtype), message=message
+                ),
+                tf.debugging.assert_less_equal(
+                    tensor, tf.cast(high, tensor.dtype), message=message
+                ),
+            ]
+    return checks
 
-    def sample(num_images, seed, labels):
-        check = tf.debugging.assert_non_negative(
-            num_images, message="num_images must be >= 0"
+
+def _add_model_endpoint(tf, archive, model, name, function, inputs, core_name):
+    """Adds the signature `name`: checks, then `function`, outputs as float32."""
+    names = list(inputs)
+    specs = _specs(tf, inputs)
+    core = _traceable(archive, core_name, function, names, specs)
+    condition_name, condition_range = model.condition_name, model.condition_range()
+
+    def serve(*tensors):
+        checks = _checks(tf, inputs, tensors, condition_name, condition_range)
+        with tf.control_dependencies(checks):
+            tensors = [tf.identity(t) for t in tensors]
+        outputs = core(*tensors)
+        return {
+            key: tf.cast(value, tf.float32) if value.dtype.is_floating else value
+            for key, value in outputs.items()
+        }
+
+    _add_endpoint(tf, archive, name, serve, specs)
+    return serve
+
+
+def _add_sample_endpoint(tf, archive, model, serve, inputs):
+    """`sample(num_images, seed[, condition])`: images as uint8 from seeded noise."""
+    low, high = model.value_range
+    noise_spec = inputs[model.noise_name]
+    others = {k: v for k, v in inputs.items() if k != model.noise_name}
+    specs = [
+        tf.TensorSpec([], tf.int32, name="num_images"),
+        tf.TensorSpec([], tf.int64, name="seed"),
+    ] + _specs(tf, others)
+
+    def sample(num_images, seed, *conditions):
+        checks = [
+            tf.debugging.assert_non_negative(
+                num_images, message="num_images must be >= 0"
+            )
+        ]
+        for name, tensor in zip(others, conditions):
+            checks.append(
+                tf.debugging.assert_equal(
+                    num_images,
+                    tf.shape(tensor)[0],
+                    message=f"num_images must equal the number of {name}",
+                )
+            )
+        with tf.control_dependencies(checks):
+            shape = tf.stack([num_images, noise_spec.shape[1]])
+        noise = tf.random.stateless_normal(
+            shape, seed=tf.stack([seed, tf.constant(0, tf.int64)])
         )
-        with tf.control_dependencies([check]):
-            shape = tf.stack([num_images, latent_dim])
-        seed_pair = tf.stack([seed, tf.constant(0, tf.int64)])
-        noise = tf.random.stateless_normal(shape, seed=seed_pair)
-        images = generate(noise, labels)
+        tensors = dict(zip(others, conditions))
+        tensors[model.noise_name] = noise
+        images = serve(*(tensors[name] for name in inputs))["images"]
         scaled = tf.clip_by_value((images - low) / (high - low), 0.0, 1.0)
         return {"images": tf.cast(tf.round(scaled * 255.0), tf.uint8)}
 
-    if conditional:
-
-        def serve(noise, labels):
-            return {"images": generate(noise, labels)}
-
-        def sample_conditional(num_images, seed, labels):
-            check = tf.debugging.assert_equal(
-                num_images,
-                tf.shape(labels)[0],
-                message="num_images must equal the number of labels",
-            )
-            with tf.control_dependencies([check]):
-                return sample(tf.identity(num_images), seed, labels)
-
-        _add_endpoint(tf, archive, "serving_default", serve, [noise_spec, labels_spec])
-        _add_endpoint(
-            tf,
-            archive,
-            "sample",
-            sample_conditional,
-            [count_spec, seed_spec, labels_spec],
-        )
-    else:
-
-        def serve(noise):
-            return {"images": generate(noise, None)}
-
-        def sample_unconditional(num_images, seed):
-            return sample(num_images, seed, None)
-
-        _add_endpoint(tf, archive, "serving_default", serve, [noise_spec])
-        _add_endpoint(
-            tf, archive, "sample", sample_unconditional, [count_spec, seed_spec]
-        )
-
-
-def _add_vae_endpoints(tf, archive, model):
-    z_spec = tf.TensorSpec([None, model.latent_dim], tf.float32, name="z")
-    images_spec = tf.TensorSpec(
-        (None,) + tuple(model.image_shape), tf.float32, name="images"
-    )
-
-    decoder = _traceable(
-        tf,
-        archive,
-        "decoder",
-        lambda z: model.mean_image(model.decoder(z, training=False)),
-        [z_spec],
-    )
-    encoder = _traceable(
-        tf,
-        archive,
-        "encoder",
-        lambda images: tuple(model.encoder(images, training=False)),
-        [images_spec],
-    )
-
-    def decode(z):
-        z = _with_shape_check(tf, z, [model.latent_dim], "z")
-        return {"images": tf.cast(decoder(z), tf.float32)}
-
-    def encode(images):
-        images = _with_shape_check(tf, images, list(model.image_shape), "images")
-        z_mean, z_log_var = encoder(images)
-        return {
-            "z_mean": tf.cast(z_mean, tf.float32),
-            "z_log_var": tf.cast(z_log_var, tf.float32),
-        }
-
-    _add_endpoint(tf, archive, "serving_default", decode, [z_spec])
-    _add_endpoint(tf, archive, "encode", encode, [images_spec])
+    _add_endpoint(tf, archive, SAMPLE, sample, specs)
 
 
 def export_generator(model, path, verbose=False):
-    """Writes `model`'s generator (a VAE's decoder and encoder) as a SavedModel.
+    """Writes what `model` serves as a TensorFlow SavedModel.
+
+    The signatures are the model's `serving_endpoints()` (see the table in
+    this module's documentation), plus `sample` for a model whose
+    `serving_default` takes noise. Any `kg.models.GenerativeModel`, a user's
+    own subclass included, can be exported.
 
     Args:
-        model: a trained `GAN`, `DCGAN`, `CGAN` or `VAE` (or a subclass).
+        model: a trained keras_gen model.
         path: folder to write the SavedModel to. For TensorFlow Serving, use
             a numbered version folder, e.g. `exports/dcgan/1`.
         verbose: print the signatures written.
 
     Returns:
-        the path written.
+        the path written, as a `pathlib.Path`.
 
     Example:
 
@@ -264,19 +227,24 @@ def export_generator(model, path, verbose=False):
     """
     import keras
 
-    from keras_gen.models import GAN, VAE
-
     tf = _tf()
+    if not callable(getattr(model, "serving_endpoints", None)):
+        raise TypeError(
+            "export_generator() exports models that declare what they serve "
+            "(`serving_endpoints()`, as every kg.models.GenerativeModel does); "
+            f"got {type(model).__name__}."
+        )
     archive = keras.export.ExportArchive()
     archive.track(model)
-    if isinstance(model, VAE):
-        _add_vae_endpoints(tf, archive, model)
-    elif isinstance(model, GAN):
-        _add_gan_endpoints(tf, archive, model)
-    else:
-        raise TypeError(
-            f"export_generator() exports keras_gen GANs and VAEs; got {type(model).__name__}."
+    for index, (name, (function, inputs)) in enumerate(
+        model.serving_endpoints().items()
+    ):
+        core_name = "generator" if index == 0 else f"{name}_function"
+        serve = _add_model_endpoint(
+            tf, archive, model, name, function, inputs, core_name
         )
+        if index == 0 and model.noise_name in inputs:
+            _add_sample_endpoint(tf, archive, model, serve, inputs)
     path = pathlib.Path(path)
     archive.write_out(str(path), verbose=verbose)
     return path

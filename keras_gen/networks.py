@@ -266,7 +266,11 @@ def dcgan_discriminator(
 
 
 def vae_encoder(
-    image_shape=(28, 28, 1), latent_dim=16, base_filters=16, name="encoder"
+    image_shape=(28, 28, 1),
+    latent_dim=16,
+    base_filters=16,
+    input_channels=None,
+    name="encoder",
 ):
     """Convolutional encoder from an image to `[z_mean, z_log_var]`.
 
@@ -277,6 +281,8 @@ def vae_encoder(
             at each following one. 16 by default: on MNIST with 2 CPU cores,
             16 trains twice as many steps as 32 in the same time and reaches
             a lower -ELBO (see `benchmarks/quality.py`).
+        input_channels: channels of the input when it is more than the image
+            (a conditional encoder's label maps); defaults to the image's.
         name: the model's name.
 
     Example:
@@ -289,7 +295,8 @@ def vae_encoder(
     ```
     """
     _, _, doublings = spatial_plan(image_shape)
-    images = keras.Input(tuple(image_shape), name="images")
+    channels = input_channels or image_shape[-1]
+    images = keras.Input(tuple(image_shape[:2]) + (channels,), name="images")
     x = images
     for level in range(min(doublings, 2)):
         x = layers.Conv2D(
@@ -309,14 +316,20 @@ def vae_encoder(
 
 
 def vae_decoder(
-    image_shape=(28, 28, 1), latent_dim=16, base_filters=16, name="decoder"
+    image_shape=(28, 28, 1),
+    latent_dim=16,
+    base_filters=16,
+    input_dim=None,
+    name="decoder",
 ):
     """Convolutional decoder from a latent vector to an image's parameters.
 
     The output is linear: logits of a Bernoulli per pixel, or the mean of a
     Gaussian; the VAE applies the likelihood's link. The arguments mirror
     `vae_encoder`'s: the transposed convolutions have `base_filters`
-    channels at full resolution, doubling at each coarser one.
+    channels at full resolution, doubling at each coarser one. `input_dim`
+    is the size of the input vector when it is more than `z` (a conditional
+    decoder's `z` plus one-hot label); it defaults to `latent_dim`.
 
     Example:
 
@@ -331,7 +344,7 @@ def vae_decoder(
     ups = min(doublings, 2)
     grid_h, grid_w = image_shape[0] // 2**ups, image_shape[1] // 2**ups
     top = _filters(base_filters, ups - 1) if ups else base_filters
-    z = keras.Input((latent_dim,), name="z")
+    z = keras.Input((input_dim or latent_dim,), name="z")
     x = layers.Dense(256, activation="relu")(z)
     x = layers.Dense(grid_h * grid_w * top, activation="relu")(x)
     x = layers.Reshape((grid_h, grid_w, top))(x)

@@ -202,3 +202,83 @@ def first_batch(x, y=None):
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return x if y is None else (x, y)
     return None
+
+
+def check_count(value, name, minimum=1):
+    """Raises `ValueError` unless `value` is a whole number >= `minimum`."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer, float, np.floating))
+        or int(value) != value
+        or value < minimum
+    ):
+        raise ValueError(
+            f"`{name}` must be a whole number >= {minimum}; got {value!r}."
+        )
+
+
+def check_condition(
+    condition, spec, value_range, num_images, model_name, name, classes=None
+):
+    """Raises `ValueError` unless `condition` fits a model's condition spec.
+
+    Args:
+        condition: array-like, one condition per image.
+        spec: the model's `condition_spec()`, a `keras.KerasTensor`.
+        value_range: the model's `condition_range()`, `(low, high)` or `None`.
+        num_images: how many images the conditions belong to.
+        model_name: named in the error message.
+        name: the condition's name (`condition_name`), named in the message.
+        classes: `(low, high)` when the condition is a class label; labels
+            then get `check_labels`' messages.
+    """
+    if condition is None:
+        raise ValueError(
+            f"{model_name} is conditioned on `{name}`, but the data has none: "
+            f"pass a dataset yielding `(images, {name})`, call "
+            f"`fit(images, {name})`, or pass `{name}` to generate()."
+        )
+    if classes is not None and classes[0] == 0:
+        check_labels(condition, classes[1] + 1, num_images, model_name)
+        return
+    condition = np.asarray(condition)
+    expected = tuple(spec.shape[1:])
+    shown = f"(batch, {', '.join('?' if d is None else str(d) for d in expected)})"
+    if condition.ndim != len(expected) + 1 or any(
+        want is not None and got != want
+        for got, want in zip(condition.shape[1:], expected)
+    ):
+        raise ValueError(
+            f"{model_name} expects `{name}` of shape {shown}, one per image; "
+            f"got shape {condition.shape}."
+        )
+    if condition.shape[0] != num_images:
+        raise ValueError(
+            f"{model_name} got {condition.shape[0]} `{name}` for {num_images} "
+            "images; every image needs exactly one."
+        )
+    integer = "int" in str(spec.dtype)
+    if integer and not np.issubdtype(condition.dtype, np.integer):
+        if not np.issubdtype(condition.dtype, np.number) or not np.all(
+            condition == np.round(condition)
+        ):
+            raise ValueError(
+                f"{model_name} expects integer `{name}` ({spec.dtype}); got "
+                f"values of dtype {condition.dtype} that are not whole numbers."
+            )
+    if not integer and not np.issubdtype(condition.dtype, np.number):
+        raise ValueError(
+            f"{model_name} expects numeric `{name}` ({spec.dtype}); got dtype "
+            f"{condition.dtype}."
+        )
+    if condition.size and not np.all(np.isfinite(condition)):
+        raise ValueError(f"{model_name} got `{name}` with NaN or infinite values.")
+    if value_range is not None and condition.size:
+        low, high = value_range
+        tolerance = 0 if integer else 1e-3  # rounding of float data
+        found_low, found_high = condition.min(), condition.max()
+        if found_low < low - tolerance or found_high > high + tolerance:
+            raise ValueError(
+                f"{model_name} expects `{name}` in [{low:g}, {high:g}], but got "
+                f"values in [{found_low:g}, {found_high:g}]."
+            )

@@ -1,6 +1,8 @@
 """Small networks, assertions and a subprocess runner shared by the tests."""
 
+import json
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -110,6 +112,31 @@ def run_python(*args, backend="tensorflow", env=None):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
+
+
+def run_tensorflow_only(script, *args, cwd):
+    """Runs the Python source `script` with `args` in a fresh process without
+    keras_gen on its path, the way a serving process would, and returns the
+    JSON object its last line prints. The script reports the modules it
+    imported under `"modules"`; the test fails if it fails or if keras_gen
+    was among them."""
+    path = pathlib.Path(cwd) / "tensorflow_only.py"
+    path.write_text(script)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run(
+        [sys.executable, str(path), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    modules = report.pop("modules")
+    assert not [m for m in modules if m.startswith("keras_gen")], modules
+    return report
 
 
 def fake_mnist_arrays(n=64, seed=0):

@@ -8,7 +8,10 @@ import pytest
 import keras_gen as kg
 
 PUBLIC = {
-    **{f"kg.{name}": getattr(kg, name) for name in ("GAN", "DCGAN", "CGAN", "VAE")},
+    **{
+        f"kg.{name}": getattr(kg, name)
+        for name in ("GAN", "DCGAN", "CGAN", "VAE", "CVAE")
+    },
     "kg.models.GenerativeModel": kg.models.GenerativeModel,
     **{
         f"kg.losses.{name}": getattr(kg.losses, name)
@@ -36,6 +39,7 @@ PUBLIC = {
     **{
         f"kg.evaluation.{name}": getattr(kg.evaluation, name)
         for name in (
+            "evaluate",
             "mnist_classifier",
             "frechet_distance",
             "kernel_distance",

@@ -3,11 +3,11 @@
 from keras_gen.callbacks.checkpoint import Checkpoint
 from keras_gen.callbacks.evaluate import Evaluate
 from keras_gen.callbacks.image_grid import ImageGrid
-from keras_gen.callbacks.terminate_on_non_finite import (
+from keras_gen.callbacks.training_monitor import TrainingMonitor, TrainingWarning
+from keras_gen.non_finite import (
     NonFiniteLossError,
     TerminateOnNonFinite,
 )
-from keras_gen.callbacks.training_monitor import TrainingMonitor, TrainingWarning
 
 __all__ = [
     "Checkpoint",

@@ -14,26 +14,39 @@ FIXED_INPUTS = "fixed_inputs.npz"
 class ImageGrid(keras.callbacks.Callback):
     """Writes `epoch_NNNN.png`, a grid of samples from fixed inputs, every `every` epochs.
 
-    The fixed inputs (noise, labels, images) are saved once in
+    What a grid shows is the model's to say: the callback asks it for the
+    fixed inputs (`model.grid_inputs`) and for the images they give
+    (`model.grid_images`), so it works on any `kg.models.GenerativeModel`,
+    a user's own subclass included:
+
+    - unconditional models: a square grid of `num_images` samples;
+    - models conditioned on class labels (`CGAN`, `CVAE`, any model whose
+      `condition_spec()` is an integer label with a `condition_range()`):
+      one row per class;
+    - models that cannot draw their own conditions (a vector, an image):
+      samples for the conditions of real examples, those of the first batch
+      `fit()` trained on (`model.example_batch`), or `examples`;
+    - `VAE`: a row of real examples above their reconstructions, then
+      samples from the prior.
+
+    The fixed inputs (noise, conditions, examples) are saved once in
     `directory/fixed_inputs.npz` and read back by later runs, so the grids
     of a resumed run continue the same sequence and stay comparable.
 
-    - GAN / DCGAN: a square grid of `num_images` samples.
-    - CGAN (and subclasses): one row per class.
-    - VAE: a row of originals (`images=`) above their reconstructions, then
-      samples from the prior.
-
     Args:
         directory: folder for the PNGs, the fixed inputs and the GIF.
-        num_images: samples per grid.
-        every: write a grid every this many epochs.
-        images: for a VAE, original images (in the data range) to show with
-            their reconstructions; up to one row of them is used.
+        num_images: about how many samples per grid (rounded up to whole
+            rows of classes). Default 64.
+        every: write a grid every this many epochs. Default 1.
+        examples: real examples to take conditions (and a VAE's originals)
+            from, as a batch of the dataset: `images` or `(images,
+            conditions)`. Default `None`: the first batch of `fit()`.
         gif: at the end of training, also write `progress.gif` from every
-            grid in `directory` (earlier runs included).
+            grid in `directory` (earlier runs included). Default `True`.
         log_dir: also write each grid as a TensorBoard image summary under
-            `log_dir/train`, beside the scalars of `keras.callbacks.TensorBoard(log_dir)`.
-        seed: seed of the fixed noise.
+            `log_dir/train`, beside the scalars of
+            `keras.callbacks.TensorBoard(log_dir)`. Default `None`.
+        seed: seed of the fixed noise. Default 0.
 
     Example:
 
@@ -58,7 +71,7 @@ class ImageGrid(keras.callbacks.Callback):
         directory,
         num_images=64,
         every=1,
-        images=None,
+        examples=None,
         gif=True,
         log_dir=None,
         seed=0,
@@ -69,7 +82,7 @@ class ImageGrid(keras.callbacks.Callback):
         self.directory = pathlib.Path(directory)
         self.num_images = int(num_images)
         self.every = int(every)
-        self.images = images
+        self.examples = examples
         self.gif = gif
         self.log_dir = log_dir
         self.seed = seed
@@ -80,36 +93,15 @@ class ImageGrid(keras.callbacks.Callback):
     # --- Fixed inputs -------------------------------------------------------
 
     def _new_fixed_inputs(self):
-        from keras_gen.models import CGAN, VAE
-
-        rng = np.random.default_rng(self.seed)
-        model = self.model
-        fixed = {}
-        if isinstance(model, CGAN):
-            per_class = int(np.ceil(self.num_images / model.num_classes))
-            fixed["labels"] = np.repeat(np.arange(model.num_classes), per_class).astype(
-                "int32"
-            )
-            count = len(fixed["labels"])
-        else:
-            count = self.num_images
-        fixed["noise"] = rng.standard_normal((count, model.latent_dim)).astype(
-            "float32"
-        )
-        if isinstance(model, VAE) and self.images is not None:
-            columns = int(np.ceil(np.sqrt(self.num_images)))
-            fixed["images"] = np.asarray(self.images, dtype="float32")[:columns]
-        return fixed
+        examples = None
+        if self.examples is not None:
+            examples = self.model.unpack_batch(self.examples)
+        return self.model.grid_inputs(self.num_images, self.seed, examples)
 
     def _load_fixed_inputs(self, path):
         with np.load(path) as data:
             fixed = {key: data[key] for key in data.files}
-        if fixed["noise"].shape[1] != self.model.latent_dim:
-            raise ValueError(
-                f"{path} holds noise of width {fixed['noise'].shape[1]}, but the "
-                f"model's latent_dim is {self.model.latent_dim}: this folder "
-                "belongs to another model. Use another directory, or delete the file."
-            )
+        self.model.check_grid_inputs(fixed, path)
         return fixed
 
     def on_train_begin(self, logs=None):
@@ -135,35 +127,8 @@ class ImageGrid(keras.callbacks.Callback):
 
     def render(self):
         """Returns the current grid as a uint8 `(H, W, C)` array."""
-        from keras_gen.models import CGAN, VAE
-
-        model = self.model
-        noise = self.fixed["noise"]
-        if isinstance(model, VAE):
-            columns = int(np.ceil(np.sqrt(self.num_images)))
-            rows = []
-            if "images" in self.fixed:
-                originals = self.fixed["images"]
-                rows += [originals, model.reconstruct(originals)]
-                rows = [
-                    np.pad(
-                        r,
-                        ((0, columns - len(r)),) + ((0, 0),) * 3,
-                        constant_values=model.value_range[0],
-                    )
-                    for r in rows
-                ]
-            rows.append(model.decode(noise))
-            return visualization.image_grid(
-                np.concatenate(rows), columns, model.value_range
-            )
-        if isinstance(model, CGAN):
-            images = model.generate(labels=self.fixed["labels"], noise=noise)
-            columns = len(noise) // model.num_classes
-            return visualization.image_grid(images, columns, model.value_range)
-        return visualization.image_grid(
-            model.generate(noise=noise), None, model.value_range
-        )
+        images, columns = self.model.grid_images(self.fixed)
+        return visualization.image_grid(images, columns, self.model.value_range)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every or not self._chief:

@@ -3,9 +3,8 @@
 import warnings
 
 import numpy as np
-from keras import ops
 
-from keras_gen.callbacks.terminate_on_non_finite import TerminateOnNonFinite
+from keras_gen.non_finite import TerminateOnNonFinite
 
 
 class TrainingWarning(UserWarning):
@@ -78,7 +77,7 @@ class TrainingMonitor(TerminateOnNonFinite):
         self.diversity = []
         self.warnings = []
         self._wins = 0
-        self._noise = None
+        self._inputs = None
         self._non_finite = False
 
     def _warn(self, message):
@@ -96,21 +95,18 @@ class TrainingMonitor(TerminateOnNonFinite):
     # --- Epoch checks -------------------------------------------------------
 
     def _sample_diversity(self):
-        from keras_gen.models import CGAN, GAN
-
+        """Mean per-pixel std of samples from fixed noise (and conditions), or
+        `None` for a model that cannot draw its own conditions."""
         model = self.model
-        if not isinstance(model, GAN):
-            return None
-        if self._noise is None:
+        if self._inputs is None:
             rng = np.random.default_rng(self.seed)
-            self._noise = rng.standard_normal(
-                (self.num_samples, model.latent_dim)
-            ).astype("float32")
-        labels = None
-        if isinstance(model, CGAN):
-            labels = np.arange(self.num_samples) % model.num_classes
-        inputs = model.generator_inputs(ops.convert_to_tensor(self._noise), labels)
-        samples = ops.convert_to_numpy(model.generator(inputs, training=False))
+            noise = rng.standard_normal((self.num_samples, model.latent_dim))
+            try:
+                condition = model.conditions_for(self.num_samples, self.seed)
+            except ValueError:
+                return None
+            self._inputs = {"noise": noise.astype("float32"), "condition": condition}
+        samples = model.generate(**self._inputs, use_ema=False)
         return float(samples.reshape(len(samples), -1).std(axis=0).mean())
 
     def on_train_begin(self, logs=None):

@@ -5,7 +5,12 @@ from keras_gen.evaluation.classifier import (
     feature_extractor,
     mnist_classifier,
 )
-from keras_gen.evaluation.evaluate import Evaluator, default_reference_images, evaluate
+from keras_gen.evaluation.evaluate import (
+    EvaluationResult,
+    Evaluator,
+    default_reference_images,
+    evaluate,
+)
 from keras_gen.evaluation.metrics import (
     class_coverage,
     classifier_score,
@@ -19,6 +24,7 @@ from keras_gen.evaluation.streaming import ClassifierScore, FrechetDistance
 
 __all__ = [
     "ClassifierScore",
+    "EvaluationResult",
     "Evaluator",
     "FrechetDistance",
     "build_mnist_classifier",

@@ -52,11 +52,16 @@ class Evaluator:
             reference_images, _ = default_reference_images()
         self.reference_features, _ = self.features_and_probabilities(reference_images)
 
+    @property
+    def image_shape(self):
+        """`(height, width, channels)` of the images the classifier scores."""
+        return tuple(self.extractor.inputs[0].shape[1:])
+
     def check_images(self, images_01):
         """Raises `ValueError` unless the classifier can score these images."""
         validation.check_image_shape(
             np.shape(images_01),
-            tuple(self.extractor.inputs[0].shape[1:]),
+            self.image_shape,
             "The evaluator's classifier",
             fix="The bundled classifier scores 28x28 grayscale digits; for other "
             "images pass `Evaluator(classifier=...)`, a Keras classifier of them "
@@ -101,39 +106,123 @@ class Evaluator:
         return result
 
 
-def evaluate(model, num_samples=10_000, evaluator=None, test_images=None, seed=0):
+SAMPLE_METRICS = (
+    "frechet_distance",
+    "kernel_distance",
+    "classifier_score",
+    "class_coverage",
+)
+
+
+class EvaluationResult(dict):
+    """The figures of `evaluate()`, `{name: float}`, and what it skipped.
+
+    Attributes:
+        skipped: `{metric name: reason}` for the metrics that did not apply
+            to the model, or could not be computed, and why.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skipped = {}
+
+
+def evaluate(
+    model,
+    num_samples=10_000,
+    evaluator=None,
+    test_images=None,
+    seed=0,
+    conditions=None,
+    test_labels=None,
+):
     """Every metric that applies to `model`, on `num_samples` samples.
 
-    GANs: Fréchet distance, kernel distance, classifier score, class
-    coverage, and for conditional models label accuracy (samples of every
-    class in turn). VAEs: the same on prior samples, plus the negative ELBO
-    and a 50-sample importance-weighted bound in nats on binarised
-    `test_images` (default: the shipped MNIST test split).
+    It asks the model, so any `kg.models.GenerativeModel` can be evaluated:
+
+    - Sample metrics (Fréchet distance, kernel distance, classifier score,
+      class coverage) on samples for the model's own conditions
+      (`model.conditions_for`), and label accuracy where those are class
+      labels (`model.class_labels`).
+    - The model's `likelihood_metrics` (a VAE's negative ELBO and
+      importance-weighted bound) on `test_images`, with their labels as the
+      condition of a conditional model.
+
+    A metric that does not apply is left out and named in `result.skipped`
+    with the reason (the evaluator's classifier scores other images; the
+    model cannot draw its own conditions and none were given).
+
+    Args:
+        model: a trained keras_gen model.
+        num_samples: samples to score. Default 10,000.
+        evaluator: an `Evaluator`; default the bundled MNIST classifier and
+            test split.
+        test_images: held-out images in [0, 1] for likelihood metrics;
+            default the shipped MNIST test split.
+        seed: seed of the samples' noise (and of the likelihood estimates).
+        conditions: conditions for the samples, for a model that cannot
+            draw its own; repeated in turn to `num_samples`. Default: the
+            model's own, else those of `model.example_batch`.
+        test_labels: labels of `test_images` (default: the MNIST test
+            labels with the default images).
 
     Returns:
-        dict of metric name to float.
-    """
-    from keras_gen.models import CGAN, VAE
+        an `EvaluationResult`: a dict of metric name to float, with
+        `.skipped`.
 
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    cgan = kg.CGAN(num_classes=10, image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
+    result = kg.evaluation.evaluate(cgan, num_samples=100)
+    sorted(result)  # [..., 'frechet_distance', ..., 'label_accuracy']
+    result.skipped  # {}
+    ```
+    """
     evaluator = evaluator or Evaluator()
-    if isinstance(model, VAE):
-        samples = model.generate(num_samples, seed=seed)
-        result = evaluator.score_images(_to_unit_range(samples, model.value_range))
-        if model.likelihood == "bernoulli":
-            if test_images is None:
-                test_images, _ = default_reference_images()
-            result["negative_elbo"] = metrics.negative_elbo(
-                model, test_images, seed=seed
-            )
-            result["iwae_bound_k50"] = metrics.importance_weighted_bound(
-                model, test_images[:2000], num_samples=50, seed=seed
-            )
-        return result
-    if isinstance(model, CGAN):
-        labels = np.arange(num_samples) % model.num_classes
-        samples = model.generate(labels=labels, seed=seed)
-        return evaluator.score_images(
-            _to_unit_range(samples, model.value_range), labels
+    result = EvaluationResult()
+    _score_samples(model, num_samples, evaluator, seed, conditions, result)
+    if test_images is None:
+        test_images, default_labels = default_reference_images()
+        test_labels = default_labels if test_labels is None else test_labels
+    data = test_images if test_labels is None else (test_images, test_labels)
+    try:
+        result.update(model.likelihood_metrics(data, seed=seed))
+    except ValueError as error:
+        result.skipped["likelihood_metrics"] = (
+            f"the test images do not suit the model: {error}"
         )
-    samples = model.generate(num_samples, seed=seed)
-    return evaluator.score_images(_to_unit_range(samples, model.value_range))
+    return result
+
+
+def _score_samples(model, num_samples, evaluator, seed, conditions, result):
+    """Adds the sample metrics to `result`, or their reasons to `result.skipped`."""
+    classes = model.class_labels(model.sample_conditions(1)) is not None
+    names = SAMPLE_METRICS + (("label_accuracy",) if classes else ())
+
+    def skip(reason):
+        result.skipped.update(dict.fromkeys(names, reason))
+
+    if tuple(model.image_shape) != evaluator.image_shape:
+        return skip(
+            f"the evaluator's classifier scores {evaluator.image_shape} images and "
+            f"the model makes {tuple(model.image_shape)}; pass "
+            "`Evaluator(classifier=..., reference_images=...)` for these images"
+        )
+    if conditions is not None:
+        conditions = np.asarray(conditions)
+        conditions = np.take(conditions, np.arange(num_samples) % len(conditions), 0)
+    else:
+        try:
+            conditions = model.conditions_for(num_samples, seed)
+        except ValueError as error:
+            return skip(str(error))
+    samples = model.generate(num_samples, seed=seed, condition=conditions)
+    result.update(
+        evaluator.score_images(
+            _to_unit_range(samples, model.value_range),
+            model.class_labels(conditions),
+        )
+    )

@@ -162,19 +162,22 @@ def _binarise(images, seed):
     return (rng.uniform(size=np.shape(images)) < np.asarray(images)).astype("float32")
 
 
-def _log_likelihood_terms(vae, images, num_samples, seed):
+def _log_likelihood_terms(vae, images, condition, num_samples, seed):
     """log p(x|z) + log p(z) - log q(z|x) for `num_samples` draws of z per image."""
     import keras
 
     z_mean, z_log_var = (
-        ops.convert_to_numpy(t) for t in vae.encoder(images, training=False)
+        ops.convert_to_numpy(t)
+        for t in vae.encoder(vae.encoder_inputs(images, condition), training=False)
     )
     rng = np.random.default_rng(seed)
     terms = []
     for _ in range(num_samples):
         eps = rng.standard_normal(z_mean.shape).astype("float32")
         z = z_mean + np.exp(0.5 * z_log_var) * eps
-        logits = ops.convert_to_numpy(vae.decoder(z, training=False))
+        logits = ops.convert_to_numpy(
+            vae.decoder(vae.decoder_inputs(z, condition), training=False)
+        )
         log_px = -ops.convert_to_numpy(
             ops.sum(
                 keras.losses.binary_crossentropy(
@@ -189,7 +192,7 @@ def _log_likelihood_terms(vae, images, num_samples, seed):
     return np.stack(terms, axis=1)  # (N, num_samples)
 
 
-def _bound_terms(vae, images, num_samples, batch_size, seed):
+def _bound_terms(vae, images, condition, num_samples, batch_size, seed):
     if vae.likelihood != "bernoulli":
         raise ValueError(
             "Likelihood bounds here are for the Bernoulli VAE on [0, 1] images."
@@ -198,33 +201,41 @@ def _bound_terms(vae, images, num_samples, batch_size, seed):
     return np.concatenate(
         [
             _log_likelihood_terms(
-                vae, images[start : start + batch_size], num_samples, seed + start
+                vae,
+                images[start : start + batch_size],
+                None if condition is None else condition[start : start + batch_size],
+                num_samples,
+                seed + start,
             )
             for start in range(0, len(images), batch_size)
         ]
     )
 
 
-def negative_elbo(vae, images, num_samples=1, batch_size=500, seed=0):
+def negative_elbo(vae, images, num_samples=1, batch_size=500, seed=0, condition=None):
     """Mean negative ELBO in nats per image on binarised images.
 
     `images` in [0, 1] are binarised by sampling each pixel as a Bernoulli with
     that probability (the standard dynamically binarised MNIST protocol); the
     ELBO of each image is averaged over `num_samples` draws of z. The VAE must
-    use the Bernoulli likelihood.
+    use the Bernoulli likelihood; a conditional VAE takes the images'
+    `condition`.
     """
-    terms = _bound_terms(vae, images, num_samples, batch_size, seed)
+    terms = _bound_terms(vae, images, condition, num_samples, batch_size, seed)
     return float(-terms.mean())
 
 
-def importance_weighted_bound(vae, images, num_samples=50, batch_size=500, seed=0):
+def importance_weighted_bound(
+    vae, images, num_samples=50, batch_size=500, seed=0, condition=None
+):
     """Negative importance-weighted bound (IWAE, Burda et al.) in nats per image.
 
     `-E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]` with `k = num_samples`; it
     approaches `-log p(x)` as k grows, and with the same draws (same `seed`
-    and `num_samples`) it is never above `negative_elbo`.
+    and `num_samples`) it is never above `negative_elbo`. A conditional VAE
+    takes the images' `condition`.
     """
-    terms = _bound_terms(vae, images, num_samples, batch_size, seed)
+    terms = _bound_terms(vae, images, condition, num_samples, batch_size, seed)
     peak = terms.max(axis=1, keepdims=True)
     log_mean = peak[:, 0] + np.log(np.exp(terms - peak).mean(axis=1))
     return float(-log_mean.mean())

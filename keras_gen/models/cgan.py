@@ -1,10 +1,9 @@
 """CGAN: a GAN conditioned on class labels, written on GAN's public hooks."""
 
 import keras
-import numpy as np
-from keras import ops
 
-from keras_gen import networks, validation
+from keras_gen import networks
+from keras_gen.models import class_labels
 from keras_gen.models.gan import GAN
 
 
@@ -55,11 +54,7 @@ class CGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        if int(num_classes) != num_classes or num_classes < 2:
-            raise ValueError(
-                f"`num_classes` must be an integer >= 2; got {num_classes!r}."
-            )
-        self.num_classes = int(num_classes)
+        self.num_classes = class_labels.check_num_classes(num_classes)
         self.base_filters = base_filters
         image_shape = tuple(image_shape)
         if generator is None:
@@ -96,69 +91,40 @@ class CGAN(GAN):
 
     # --- Conditioning hooks -------------------------------------------------
 
-    def unpack_batch(self, data):
-        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if labels is None:
-            raise ValueError(
-                f"{type(self).__name__} is conditioned on class labels, but the "
-                "batches hold images only: pass a dataset yielding "
-                "`(images, labels)` (e.g. kg.datasets.mnist(labels=True)) or "
-                "call `fit(images, labels)`."
-            )
-        return images, labels
+    condition_name = "labels"
 
     def condition_spec(self):
         return keras.KerasTensor((None,), dtype="int32")
 
+    def condition_range(self):
+        return (0, self.num_classes - 1)
+
     def one_hot(self, labels):
         """One-hot encodes integer labels of shape `(batch,)` or `(batch, 1)`."""
-        labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
-        return ops.one_hot(labels, self.num_classes, dtype=self.compute_dtype)
+        return class_labels.one_hot(labels, self.num_classes, self.compute_dtype)
 
     def generator_inputs(self, noise, condition):
-        one_hot = ops.cast(self.one_hot(condition), noise.dtype)
-        return ops.concatenate([noise, one_hot], axis=-1)
+        return class_labels.with_vector(noise, self.one_hot(condition))
 
     def discriminator_inputs(self, images, condition):
-        one_hot = ops.cast(self.one_hot(condition), images.dtype)
-        height, width = images.shape[1], images.shape[2]
-        maps = ops.tile(one_hot[:, None, None, :], (1, height, width, 1))
-        return ops.concatenate([images, maps], axis=-1)
-
-    def check_batch(self, images, condition):
-        super().check_batch(images, condition)
-        validation.check_labels(
-            condition, self.num_classes, len(images), type(self).__name__
-        )
+        return class_labels.with_channels(images, self.one_hot(condition))
 
     # --- Inference ----------------------------------------------------------
 
-    def generate(
-        self, num_images=None, seed=None, *, labels=None, noise=None, batch_size=256
-    ):
+    def generate(self, num_images=None, seed=None, *, labels=None, **kwargs):
         """Generates one image per label, as numpy in `value_range`.
 
         Args:
-            num_images: with `labels=None`, how many images of random classes.
-            seed: int for reproducible noise (and random labels).
-            labels: class ids, one per image.
-            noise: optional `(len(labels), latent_dim)` noise.
-            batch_size: images per forward pass.
+            num_images: with `labels=None`, how many images; every class
+                equally often, in order.
+            seed: int for reproducible noise.
+            labels: class ids, one per image (the CGAN's `condition`).
+            **kwargs: `noise`, `batch_size`, `use_ema`, as for
+                `GAN.generate`.
         """
-        if labels is None:
-            if num_images is None:
-                raise ValueError("Pass `labels` (one per image) or `num_images`.")
-            labels = np.random.default_rng(seed).integers(
-                0, self.num_classes, num_images
-            )
-        labels = np.asarray(labels)
-        validation.check_labels(
-            labels, self.num_classes, len(labels), type(self).__name__
-        )
-        labels = labels.reshape(-1).astype("int32")
-        return super().generate(
-            num_images, seed, noise=noise, condition=labels, batch_size=batch_size
-        )
+        if labels is not None:
+            kwargs["condition"] = labels
+        return super().generate(num_images, seed, **kwargs)
 
     def get_config(self):
         config = super().get_config()

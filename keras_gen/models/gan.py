@@ -3,7 +3,6 @@
 import warnings
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_gen import backend
@@ -105,18 +104,19 @@ class GAN(GenerativeModel):
     `(-1, 1)`); the discriminator maps images to one logit per image (no
     sigmoid).
 
-    Subclassing hooks. A conditional variant overrides these (see `CGAN`):
+    Subclassing hooks. A conditional variant overrides these (see `CGAN`,
+    and the table in `docs/concepts.md`):
 
+    - `condition_spec()`, `condition_range()`, `condition_name`: what the
+      condition is (`None`: unconditional); the tools read these.
     - `unpack_batch(data) -> (images, condition)`: what a dataset batch holds.
-    - `condition_spec()`: a `keras.KerasTensor` for one batch of conditions,
-      used to build the networks (`None` when unconditional).
     - `generator_inputs(noise, condition)`: what the generator is called on.
     - `discriminator_inputs(images, condition)`: what the discriminator is
       called on.
     - `discriminator_loss(real_output, fake_output, condition)` and
       `generator_loss(fake_output, condition)`: the losses (override to add
       terms, e.g. an auxiliary classifier's).
-    - `check_batch(images, condition)`: checks on the first numpy batch.
+    - `check_condition(condition, num_images)`: checks on numpy conditions.
 
     When the discriminator returns several outputs, the first is the
     real/fake logit used for scores and the gradient penalty.
@@ -221,10 +221,6 @@ class GAN(GenerativeModel):
                 self._ema_weights.append(average)
 
     # --- Subclassing hooks --------------------------------------------------
-
-    def condition_spec(self):
-        """A `KerasTensor` for one batch of conditions, or `None` (unconditional)."""
-        return None
 
     def generator_inputs(self, noise, condition):
         """Returns what the generator is called on; the default is the noise."""
@@ -737,8 +733,20 @@ class GAN(GenerativeModel):
             noise, condition = inputs
         else:
             noise, condition = inputs, None
+        if training:
+            return self.generator(
+                self.generator_inputs(noise, condition), training=True
+            )
+        return self.generate_images(noise, condition)
+
+    def generate_images(self, noise, condition=None, use_ema=True):
+        """The generator's images for `noise` (and `condition`), as a tensor.
+
+        In inference mode; with `ema` set and `use_ema`, from the averaged
+        weights.
+        """
         generator_inputs = self.generator_inputs(noise, condition)
-        if self._ema_weights and not training:
+        if self._ema_weights and use_ema:
             images, _ = self.generator.stateless_call(
                 [average.value for average in self._ema_weights],
                 [v.value for v in self.generator.non_trainable_variables],
@@ -746,62 +754,7 @@ class GAN(GenerativeModel):
                 training=False,
             )
             return images
-        return self.generator(generator_inputs, training=training)
-
-    def generate(
-        self, num_images=None, seed=None, *, noise=None, condition=None, batch_size=256
-    ):
-        """Generates images as a numpy array in `value_range`.
-
-        Sampling here does not touch the training `seed_generator`, so
-        calling it during training leaves training reproducible.
-
-        Args:
-            num_images: how many images; inferred from `noise` or `condition`
-                when omitted.
-            seed: int for reproducible noise; `None` for fresh noise.
-            noise: optional `(num_images, latent_dim)` noise to use instead of
-                drawing it.
-            condition: optional per-image conditions, for conditional
-                subclasses.
-            batch_size: images generated per forward pass.
-
-        Returns:
-            numpy array `(num_images, H, W, C)`.
-        """
-        if noise is None:
-            if num_images is None:
-                if condition is None:
-                    raise ValueError("Pass `num_images`, `noise` or a condition.")
-                num_images = len(condition)
-            if int(num_images) != num_images or num_images < 0:
-                raise ValueError(
-                    f"`num_images` must be a whole number >= 0; got {num_images!r}."
-                )
-            noise = keras.random.normal((int(num_images), self.latent_dim), seed=seed)
-        noise = ops.convert_to_numpy(noise).astype("float32")
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"`noise` must have shape (num_images, {self.latent_dim}); got "
-                f"{noise.shape}."
-            )
-        if num_images is not None and len(noise) != num_images:
-            raise ValueError(
-                f"Got {len(noise)} noise vectors for num_images={num_images}."
-            )
-        if condition is not None and len(condition) != len(noise):
-            raise ValueError(
-                f"Got {len(condition)} conditions for {len(noise)} images."
-            )
-        batches = []
-        for start in range(0, len(noise), batch_size):
-            inputs = noise[start : start + batch_size]
-            if condition is not None:
-                inputs = (inputs, condition[start : start + batch_size])
-            batches.append(ops.convert_to_numpy(self(inputs, training=False)))
-        if not batches:
-            return np.zeros((0,) + self.image_shape, dtype="float32")
-        return np.concatenate(batches)
+        return self.generator(generator_inputs, training=False)
 
     # --- Serialization ------------------------------------------------------
 

@@ -3,9 +3,11 @@
 import inspect
 
 import keras
+import numpy as np
+from keras import ops
 
 from keras_gen import validation
-from keras_gen.callbacks import TerminateOnNonFinite
+from keras_gen.non_finite import TerminateOnNonFinite
 
 SEED_STATE_KEY = "seed_generator_state"
 
@@ -19,6 +21,11 @@ CONVOLUTIONS = (
     keras.layers.DepthwiseConv2D,
     keras.layers.SeparableConv2D,
 )
+
+
+def _repeat_to(array, count):
+    """The first `count` rows of `array`, cycling through it if it is shorter."""
+    return np.take(array, np.arange(count) % len(array), axis=0)
 
 
 def _all_layers(layer):
@@ -38,16 +45,25 @@ class GenerativeModel(keras.Model):
       model (Keras does not save seed generators by itself), so a reloaded
       model continues the same random stream.
     - Input checks: `fit()` checks the first batch (shape, dtype, value range;
-      labels for conditional models) through the `check_batch` hook, and the
-      train step checks static shapes while it is traced.
+      the condition of conditional models) through the `check_batch` hook,
+      and the train step checks static shapes while it is traced.
     - A guard that stops `fit()` with an error when a loss becomes NaN or
       infinite (`kg.callbacks.TerminateOnNonFinite`).
+    - The methods the tools call (callbacks, export, evaluation, the CLI):
+      they ask the model, never its class. A model describes its condition
+      (`condition_spec`, `condition_range`, `condition_name`), generates
+      (`generate_images`, `generate`), says what its conditions for samples
+      are (`sample_conditions`, `conditions_for`, `class_labels`), what a
+      grid shows (`grid_inputs`, `grid_images`), what an export serves
+      (`serving_endpoints`) and what it reports on held-out data
+      (`likelihood_metrics`). `docs/concepts.md` has the table of every hook
+      and the tool that calls it.
 
-    Subclasses set `image_shape` and `value_range`, and may override
-    `unpack_batch` and `check_batch`.
+    Subclasses set `image_shape`, `latent_dim` and `value_range`, and
+    implement `generate_images`.
 
     Args:
-        seed: optional int seeding `seed_generator`.
+        seed: optional int seeding `seed_generator`. Default `None`.
         **kwargs: passed to `keras.Model` (`name`, `dtype`, ...).
 
     Example:
@@ -57,6 +73,8 @@ class GenerativeModel(keras.Model):
 
     model = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=8)
     isinstance(model, kg.models.GenerativeModel)  # True
+    model.condition_spec() is None                # unconditional
+    model.generate(4, seed=0).shape               # (4, 28, 28, 1)
     ```
     """
 
@@ -66,6 +84,7 @@ class GenerativeModel(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.image_shape = None
         self.value_range = (-1.0, 1.0)
+        object.__setattr__(self, "_example_batch", None)
 
     def __setattr__(self, name, value):
         if name == "_jax_state":
@@ -77,28 +96,181 @@ class GenerativeModel(keras.Model):
             return
         super().__setattr__(name, value)
 
-    # --- Hooks --------------------------------------------------------------
+    # --- Conditioning hooks -------------------------------------------------
+    #
+    # A conditional model describes its condition with `condition_spec()`,
+    # `condition_range()` and `condition_name`; the tools (grids, export,
+    # evaluation, the CLI) read these and never the model's class.
+
+    #: Name of the condition in exports (`serving_default`'s input) and in
+    #: error messages.
+    condition_name = "condition"
+
+    #: Name of the noise (latent) input of exports.
+    noise_name = "noise"
+
+    def condition_spec(self):
+        """A `keras.KerasTensor` for one batch of conditions, or `None`.
+
+        `None` (the default) means the model is unconditional. Its shape
+        (batch dimension `None`) and dtype are what the networks are built
+        for, what `check_condition` checks and what an export's
+        `serving_default` takes as its `condition_name` input.
+        """
+        return None
+
+    def condition_range(self):
+        """`(low, high)`, the inclusive range of condition values, or `None`.
+
+        An integer condition of one value per image with a range is a class
+        label: the model then draws its own conditions (`sample_conditions`,
+        one class per grid row) and evaluation scores label accuracy
+        (`class_labels`). Exports refuse values outside the range. The default
+        is `None`: any value.
+        """
+        return None
 
     def unpack_batch(self, data):
         """Splits one batch from the dataset into `(images, condition)`.
 
-        The default reads `images`, `(images,)` or `(images, labels)` and
-        ignores labels: the condition is `None`. Conditional subclasses
-        return the labels (or any other conditioning input) as `condition`.
-        Works on tensors inside the train step and on numpy data in `fit()`.
+        The default reads `images`, `(images,)` or `(images, y)`: `y` is the
+        condition of a conditional model and is ignored by an unconditional
+        one (a labelled dataset trains it unchanged). Override it when the
+        batches hold something else (e.g. `(inputs, targets)`). Works on
+        tensors inside the train step and on numpy data in `fit()`.
         """
-        images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return images, None
+        images, condition, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if self.condition_spec() is None:
+            return images, None
+        return images, condition
+
+    def check_condition(self, condition, num_images):
+        """Raises `ValueError` unless numpy `condition` suits `num_images` images.
+
+        The default checks the condition against `condition_spec()` (shape,
+        dtype) and `condition_range()`, and that an unconditional model gets
+        none. Called by `check_batch` and by `generate()`.
+        """
+        model_name = type(self).__name__
+        spec = self.condition_spec()
+        if spec is None:
+            if condition is not None:
+                raise ValueError(
+                    f"{model_name} is unconditional, but was given a condition; "
+                    "leave it out."
+                )
+            return
+        validation.check_condition(
+            condition,
+            spec,
+            self.condition_range(),
+            num_images,
+            model_name,
+            self.condition_name,
+            classes=self._classes(),
+        )
 
     def check_batch(self, images, condition):
         """Raises `ValueError` if a (numpy) batch does not suit the model.
 
         Called by `fit()` on the first batch. The default checks the image
-        shape, dtype and value range; conditional subclasses also check the
-        condition.
+        shape, dtype and value range, and the condition (`check_condition`).
         """
         self.check_image_shape(images)
         validation.check_image_values(images, self.value_range, type(self).__name__)
+        self.check_condition(condition, len(images))
+
+    def _classes(self):
+        """`(low, high)` when the condition is a class label, else `None`."""
+        spec, value_range = self.condition_spec(), self.condition_range()
+        if spec is None or value_range is None:
+            return None
+        integer = "int" in str(spec.dtype)
+        one_per_image = all(d == 1 for d in spec.shape[1:])
+        return tuple(int(v) for v in value_range) if integer and one_per_image else None
+
+    def sample_conditions(self, num_images, seed=None):
+        """Conditions for `num_images` samples that the model draws itself.
+
+        Returns a numpy array with one condition per image, or `None` when
+        the model has none to draw: it is unconditional, or its condition is
+        data (a vector, an image) that only a dataset provides; tools then
+        use the conditions of real examples (`example_batch`). The default
+        draws class labels (see `condition_range`) in blocks, every class
+        equally often to within one, in order: a grid shows one class per
+        row. Override it to draw other conditions (`seed` makes random ones
+        reproducible).
+        """
+        classes = self._classes()
+        if classes is None:
+            return None
+        low, high = classes
+        per_class = -(-int(num_images) // (high - low + 1))
+        labels = np.repeat(np.arange(low, high + 1), per_class)[: int(num_images)]
+        return labels.reshape((-1,) + (1,) * (len(self.condition_spec().shape) - 1))
+
+    def class_labels(self, condition):
+        """The class ids a batch of conditions asks for, or `None`.
+
+        Evaluation scores a conditional model's label accuracy with them. The
+        default returns the condition itself when it is a class label (see
+        `condition_range`), else `None`.
+        """
+        if condition is None or self._classes() is None:
+            return None
+        return np.asarray(condition).reshape(-1).astype("int32")
+
+    def conditions_for(self, num_images, seed=None, examples=None):
+        """Conditions for `num_images` samples, for tools that show or score samples.
+
+        The model's own (`sample_conditions`) where it draws them, else the
+        conditions of real examples, repeated in turn to `num_images`;
+        `None` for an unconditional model.
+
+        Args:
+            num_images: how many conditions.
+            seed: passed to `sample_conditions`.
+            examples: `(images, condition)` of real examples; default
+                `example_batch`.
+
+        Raises:
+            ValueError: the model cannot draw its own conditions and no real
+                examples are known.
+        """
+        if self.condition_spec() is None:
+            return None
+        condition = self.sample_conditions(num_images, seed)
+        if condition is not None:
+            return np.asarray(condition)
+        examples = examples if examples is not None else self.example_batch
+        if examples is None or examples[1] is None:
+            raise ValueError(
+                f"{type(self).__name__} cannot draw its own "
+                f"`{self.condition_name}`, and no real examples are known: "
+                "fit() keeps those of its first batch, or pass them "
+                "(`examples=` to ImageGrid, `conditions=` to evaluate())."
+            )
+        return _repeat_to(np.asarray(examples[1]), int(num_images))
+
+    @property
+    def example_batch(self):
+        """`(images, condition)`: real training examples, as numpy, or `None`.
+
+        `fit()` keeps up to 256 examples of the first batch it trains on, so
+        that tools can show real data: `ImageGrid` takes the conditions of a
+        model that cannot draw its own (`sample_conditions`) and a VAE's
+        originals from here.
+        """
+        return self._example_batch
+
+    def _keep_examples(self, images, condition, count=256):
+        def head(array):
+            return np.asarray(array)[:count]
+
+        condition = (
+            None if condition is None else keras.tree.map_structure(head, condition)
+        )
+        object.__setattr__(self, "_example_batch", (head(images), condition))
 
     # --- Training -----------------------------------------------------------
 
@@ -140,8 +312,8 @@ class GenerativeModel(keras.Model):
     def fit(self, *args, **kwargs):
         """Trains the model; arguments as for `keras.Model.fit`.
 
-        Before training, the first batch is checked (see `check_batch`), and
-        a `TerminateOnNonFinite` callback is added unless one was passed;
+        Before training, the first batch is checked (see `check_batch`) and
+        kept as `example_batch`, and a `TerminateOnNonFinite` callback is added unless one was passed;
         either way it runs before the other callbacks.
         """
         arguments = (
@@ -152,6 +324,7 @@ class GenerativeModel(keras.Model):
         if batch is not None:
             images, condition = self.unpack_batch(batch)
             self.check_batch(images, condition)
+            self._keep_examples(images, condition)
         callbacks = list(arguments.get("callbacks") or [])
         guards = [c for c in callbacks if isinstance(c, TerminateOnNonFinite)]
         # The guard goes first, so that a non-finite loss raises before any
@@ -165,6 +338,213 @@ class GenerativeModel(keras.Model):
             # Keras ignores `shuffle` for datasets but warns about its default.
             arguments["shuffle"] = False
         return super().fit(**arguments)
+
+    # --- Generation (what the tools call) ----------------------------------
+
+    def generate_images(self, noise, condition=None, use_ema=True):
+        """Images from a batch of noise (and conditions), as a tensor.
+
+        The traceable core of `generate()` and of exports: `keras.ops` only,
+        no numpy. Subclasses implement it (a GAN calls its generator, a VAE
+        decodes).
+
+        Args:
+            noise: `(batch, latent_dim)` tensor.
+            condition: a batch of conditions, or `None` for an unconditional
+                model.
+            use_ema: use the moving average of the weights where the model
+                keeps one (a GAN's `ema`); models without one ignore it.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement generate_images(noise, "
+            "condition, use_ema) to generate images."
+        )
+
+    def generate(
+        self,
+        num_images=None,
+        seed=None,
+        *,
+        noise=None,
+        condition=None,
+        batch_size=256,
+        use_ema=True,
+    ):
+        """Generates images as a numpy array in `value_range`.
+
+        Sampling here does not touch the training `seed_generator`, so
+        calling it during training leaves training reproducible. A
+        conditional model given no `condition` draws its own
+        (`sample_conditions`) where it can.
+
+        Args:
+            num_images: how many images; inferred from `noise` or `condition`
+                when omitted.
+            seed: int for reproducible noise; `None` for fresh noise.
+            noise: optional `(num_images, latent_dim)` noise to use instead of
+                drawing it.
+            condition: optional conditions, one per image (see
+                `condition_spec`).
+            batch_size: images generated per forward pass.
+            use_ema: as for `generate_images`; `True` (default) samples from
+                the averaged weights where the model keeps them.
+
+        Returns:
+            numpy array `(num_images, H, W, C)`.
+        """
+        model_name = type(self).__name__
+        if noise is None:
+            if num_images is None:
+                if condition is None:
+                    raise ValueError(
+                        f"{model_name}.generate() needs `num_images`, `noise` "
+                        f"or `{self.condition_name}` to know how many images "
+                        "to make."
+                    )
+                num_images = len(condition)
+            validation.check_count(num_images, "num_images", minimum=0)
+            noise = keras.random.normal((int(num_images), self.latent_dim), seed=seed)
+        noise = ops.convert_to_numpy(noise).astype("float32")
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"`noise` must have shape (num_images, {self.latent_dim}); got "
+                f"{noise.shape}."
+            )
+        if num_images is not None and len(noise) != num_images:
+            raise ValueError(
+                f"Got {len(noise)} noise vectors for num_images={num_images}."
+            )
+        if condition is None and self.condition_spec() is not None:
+            condition = self.sample_conditions(len(noise), seed)
+            if condition is None:
+                raise ValueError(
+                    f"{model_name} is conditioned on `{self.condition_name}` "
+                    "and cannot draw its own: pass `condition=`, one per image."
+                )
+        if condition is not None:
+            condition = np.asarray(condition)
+            self.check_condition(condition, len(noise))
+        batches = []
+        for start in range(0, len(noise), batch_size):
+            stop = start + batch_size
+            images = self.generate_images(
+                noise[start:stop],
+                None if condition is None else condition[start:stop],
+                use_ema=use_ema,
+            )
+            batches.append(ops.convert_to_numpy(images))
+        if not batches:
+            return np.zeros((0,) + tuple(self.image_shape), dtype="float32")
+        return np.concatenate(batches)
+
+    # --- Sample grids (what `kg.callbacks.ImageGrid` shows) -----------------
+
+    def grid_inputs(self, num_images, seed=0, examples=None):
+        """The fixed inputs of a sample grid, as a dict of numpy arrays.
+
+        `ImageGrid` saves them once beside its grids and renders every grid
+        from them with `grid_images`, so grids stay comparable across epochs
+        and resumed runs. The default holds `noise` and, for a conditional
+        model, `condition`: the model's own (`sample_conditions`, one class
+        per row: about `num_images` rounded up to whole rows), else the
+        conditions of the first real examples.
+
+        Args:
+            num_images: about how many samples the grid shows.
+            seed: seed of the noise (and of drawn conditions).
+            examples: `(images, condition)` of real examples; default
+                `example_batch`.
+        """
+        inputs = {}
+        count = int(num_images)
+        classes = self._classes()
+        if classes is not None:  # whole rows, one per class
+            rows = classes[1] - classes[0] + 1
+            count = -(-count // rows) * rows
+        condition = self.conditions_for(count, seed, examples)
+        if condition is not None:
+            inputs["condition"] = condition
+        rng = np.random.default_rng(seed)
+        inputs["noise"] = rng.standard_normal((count, self.latent_dim)).astype(
+            "float32"
+        )
+        return inputs
+
+    def grid_images(self, inputs):
+        """The images of a grid from `grid_inputs`, and its number of columns.
+
+        Returns:
+            `(images, columns)`: images in `value_range`, row after row;
+            `columns` is `None` for a square grid. The default generates from
+            the fixed noise and conditions; with class labels, each row shows
+            one class.
+        """
+        condition = inputs.get("condition")
+        images = self.generate(noise=inputs["noise"], condition=condition)
+        labels = self.class_labels(condition)
+        columns = None
+        if labels is not None:
+            columns = int(np.unique(labels, return_counts=True)[1].max())
+        return images, columns
+
+    def check_grid_inputs(self, inputs, source):
+        """Raises `ValueError` unless saved grid `inputs` fit this model."""
+        noise = inputs.get("noise")
+        if noise is None or noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            width = None if noise is None else noise.shape[1:]
+            raise ValueError(
+                f"{source} holds noise of width {width}, but the model's "
+                f"latent_dim is {self.latent_dim}: this folder belongs to another "
+                "model. Use another directory, or delete the file."
+            )
+        try:
+            self.check_condition(inputs.get("condition"), len(noise))
+        except ValueError as error:
+            raise ValueError(
+                f"{source} holds fixed inputs of another model: {error} Use "
+                "another directory, or delete the file."
+            ) from None
+
+    # --- Export and evaluation (what `kg.export` and `kg.evaluation` call) --
+
+    def serving_endpoints(self):
+        """What an export serves: `{name: (function, inputs)}`, in order.
+
+        `inputs` maps each input's name to a `keras.KerasTensor` (batch
+        dimension `None`); `function(inputs)` takes a dict of tensors by
+        those names and returns a dict of output tensors, in `keras.ops`.
+        The first endpoint is also `serving_default`. The default is one
+        endpoint, `serving_default`: `noise_name` (and `condition_name` for a
+        conditional model) to `images` (`generate_images`). Exports add a
+        `sample` signature to any model whose `serving_default` takes
+        `noise_name`.
+        """
+        inputs = {self.noise_name: keras.KerasTensor((None, self.latent_dim))}
+        spec = self.condition_spec()
+        if spec is not None:
+            inputs[self.condition_name] = spec
+
+        def serve(tensors):
+            return {
+                "images": self.generate_images(
+                    tensors[self.noise_name], tensors.get(self.condition_name)
+                )
+            }
+
+        return {"serving_default": (serve, inputs)}
+
+    def likelihood_metrics(self, data, seed=0):
+        """Likelihood figures on held-out data, as `{name: float}`.
+
+        Evaluation reports them beside the sample metrics. `data` is a batch
+        as the training data holds it (`images` or `(images, labels)`, images
+        in [0, 1]). The default is `{}`: the model has no likelihood (a GAN).
+        A VAE returns its negative ELBO and importance-weighted bound.
+
+        Raises:
+            ValueError: the data do not suit the model.
+        """
+        return {}
 
     # --- Saving -------------------------------------------------------------
 

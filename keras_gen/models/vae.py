@@ -15,6 +15,13 @@ LIKELIHOODS = {
 }
 
 
+def _split(inputs):
+    """`(images, condition)` from a model input `images` or `(images, condition)`."""
+    if isinstance(inputs, (list, tuple)):
+        return inputs[0], inputs[1]
+    return inputs, None
+
+
 @keras.saving.register_keras_serializable(package="keras_gen")
 class VAE(GenerativeModel):
     """A variational autoencoder (Kingma & Welling, 2014) with a Gaussian encoder.
@@ -65,6 +72,7 @@ class VAE(GenerativeModel):
     """
 
     network_arguments = ("encoder", "decoder")
+    noise_name = "z"
 
     def __init__(
         self,
@@ -107,13 +115,16 @@ class VAE(GenerativeModel):
         self.build()
 
     def build(self, input_shape=None):
-        z_mean, _ = self.encoder(keras.KerasTensor((None,) + self.image_shape))
+        condition = self.condition_spec()
+        images = keras.KerasTensor((None,) + self.image_shape)
+        z_mean, _ = self.encoder(self.encoder_inputs(images, condition))
         if tuple(z_mean.shape[1:]) != (self.latent_dim,):
             raise ValueError(
                 f"The encoder's outputs must be [z_mean, z_log_var] of shape "
                 f"(batch, {self.latent_dim}); got z_mean of shape {z_mean.shape}."
             )
-        output = self.decoder(keras.KerasTensor((None, self.latent_dim)))
+        z = keras.KerasTensor((None, self.latent_dim))
+        output = self.decoder(self.decoder_inputs(z, condition))
         if tuple(output.shape[1:]) != self.image_shape:
             raise ValueError(
                 f"The decoder must output images of shape {self.image_shape}; "
@@ -156,11 +167,29 @@ class VAE(GenerativeModel):
         self.compile(**config)
 
     def train_step(self, *args):
-        """Keras' own train step (through `compute_loss`)."""
-        return backend.step_logs(super().train_step(*args))
+        """Keras' own train step (through `compute_loss`), on `unpack_batch`'s
+        `(images, condition)` as the model's input."""
+        return backend.step_logs(super().train_step(*self._as_model_input(args)))
 
     def test_step(self, *args):
-        return backend.step_logs(super().test_step(*args))
+        return backend.step_logs(super().test_step(*self._as_model_input(args)))
+
+    def _as_model_input(self, args):
+        """The trainer's step arguments with the batch (the last one) made the
+        model's input `images` or `(images, condition)`, with no target."""
+        images, condition = self.unpack_batch(args[-1])
+        data = (images,) if condition is None else ((images, condition),)
+        return args[:-1] + (data,)
+
+    # --- Conditioning hooks -------------------------------------------------
+
+    def encoder_inputs(self, images, condition):
+        """Returns what the encoder is called on; the default is the images."""
+        return images
+
+    def decoder_inputs(self, z, condition):
+        """Returns what the decoder is called on; the default is `z`."""
+        return z
 
     # --- Model --------------------------------------------------------------
 
@@ -171,18 +200,23 @@ class VAE(GenerativeModel):
         return decoder_output
 
     def call(self, inputs, training=False):
-        """Encodes, samples and decodes a batch of images.
+        """Encodes, samples and decodes a batch of images, or of `(images, condition)`.
 
         Returns:
             a dict with `reconstruction` (in the data range), `z_mean`,
             `z_log_var` and `decoder_output` (logits or Gaussian mean).
         """
-        z_mean, z_log_var = self.encoder(inputs, training=training)
+        images, condition = _split(inputs)
+        z_mean, z_log_var = self.encoder(
+            self.encoder_inputs(images, condition), training=training
+        )
         epsilon = keras.random.normal(
             ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator
         )
         z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
-        decoder_output = self.decoder(z, training=training)
+        decoder_output = self.decoder(
+            self.decoder_inputs(z, condition), training=training
+        )
         return {
             "reconstruction": self.mean_image(decoder_output),
             "z_mean": z_mean,
@@ -196,7 +230,7 @@ class VAE(GenerativeModel):
         output = at_least_float32(y_pred["decoder_output"])
         z_mean = at_least_float32(y_pred["z_mean"])
         z_log_var = at_least_float32(y_pred["z_log_var"])
-        images = ops.cast(x, output.dtype)
+        images = ops.cast(_split(x)[0], output.dtype)
         pixel_axes = tuple(range(1, len(images.shape)))
         if self.likelihood == "bernoulli":
             per_pixel = ops.binary_crossentropy(images, output, from_logits=True)
@@ -218,54 +252,135 @@ class VAE(GenerativeModel):
 
     # --- Inference (numpy in, numpy out) ------------------------------------
 
-    def _batched(self, fn, array, batch_size):
-        array = np.asarray(array, dtype="float32")
-        outputs = [
-            ops.convert_to_numpy(fn(array[start : start + batch_size]))
-            for start in range(0, len(array), batch_size)
-        ]
-        return np.concatenate(outputs) if outputs else array[:0]
+    def generate_images(self, noise, condition=None, use_ema=True):
+        """Decodes latent vectors `noise` (and `condition`) to images in the data range."""
+        output = self.decoder(self.decoder_inputs(noise, condition), training=False)
+        return self.mean_image(output)
 
-    def encode(self, images, sample=False, batch_size=256):
+    def encode(self, images, condition=None, sample=False, batch_size=256):
         """Maps images to latent vectors: the posterior means, or samples.
 
         Args:
             images: `(N, H, W, C)` images in the data range.
+            condition: their conditions, for a conditional model.
             sample: if true, draw `z ~ q(z|x)` instead of returning its mean.
             batch_size: images per forward pass.
         """
-        self.check_image_shape(np.asarray(images))
+        images = np.asarray(images, dtype="float32")
+        self.check_image_shape(images)
+        self.check_condition(condition, len(images))
+        condition = None if condition is None else np.asarray(condition)
 
-        def encode_batch(batch):
-            z_mean, z_log_var = self.encoder(batch, training=False)
-            if not sample:
-                return z_mean
-            epsilon = keras.random.normal(ops.shape(z_mean))
-            return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+        batches = []
+        for start in range(0, len(images), batch_size):
+            stop = start + batch_size
+            z_mean, z_log_var = self.encoder(
+                self.encoder_inputs(
+                    images[start:stop],
+                    None if condition is None else condition[start:stop],
+                ),
+                training=False,
+            )
+            if sample:
+                epsilon = keras.random.normal(ops.shape(z_mean))
+                z_mean = z_mean + ops.exp(0.5 * z_log_var) * epsilon
+            batches.append(ops.convert_to_numpy(z_mean))
+        if not batches:
+            return np.zeros((0, self.latent_dim), "float32")
+        return np.concatenate(batches)
 
-        return self._batched(encode_batch, images, batch_size)
-
-    def decode(self, z, batch_size=256):
-        """Maps latent vectors `(N, latent_dim)` to images in the data range."""
+    def decode(self, z, condition=None, batch_size=256):
+        """Maps latent vectors `(N, latent_dim)` (and conditions) to images in the data range."""
         z = np.asarray(z, dtype="float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(
                 f"`z` must have shape (N, {self.latent_dim}); got {z.shape}."
             )
-        return self._batched(
-            lambda batch: self.mean_image(self.decoder(batch, training=False)),
-            z,
-            batch_size,
-        )
+        return self.generate(noise=z, condition=condition, batch_size=batch_size)
 
-    def reconstruct(self, images, batch_size=256):
+    def reconstruct(self, images, condition=None, batch_size=256):
         """Decodes the posterior mean of each image: a deterministic reconstruction."""
-        return self.decode(self.encode(images, batch_size=batch_size), batch_size)
+        z = self.encode(images, condition, batch_size=batch_size)
+        return self.decode(z, condition, batch_size)
 
-    def generate(self, num_images, seed=None, batch_size=256):
-        """Decodes `num_images` draws from the prior N(0, I); numpy in the data range."""
-        z = keras.random.normal((int(num_images), self.latent_dim), seed=seed)
-        return self.decode(ops.convert_to_numpy(z), batch_size)
+    # --- Tools: grids, export, evaluation -----------------------------------
+
+    def grid_inputs(self, num_images, seed=0, examples=None):
+        """Fixed noise (and conditions) as for any model, plus up to one row of
+        real examples (`example_images`, `example_condition`) to show with
+        their reconstructions."""
+        inputs = super().grid_inputs(num_images, seed, examples)
+        examples = examples if examples is not None else self.example_batch
+        if examples is not None:
+            columns = int(np.ceil(np.sqrt(num_images)))
+            images, condition = examples
+            inputs["example_images"] = np.asarray(images, "float32")[:columns]
+            if condition is not None:
+                inputs["example_condition"] = np.asarray(condition)[:columns]
+        return inputs
+
+    def grid_images(self, inputs):
+        """A row of real examples above their reconstructions, then samples."""
+        samples, columns = super().grid_images(inputs)
+        if "example_images" not in inputs:
+            return samples, columns
+        columns = columns or int(np.ceil(np.sqrt(len(samples))))
+        originals = inputs["example_images"][:columns]
+        condition = inputs.get("example_condition")
+        condition = None if condition is None else condition[:columns]
+        rows = [originals, self.reconstruct(originals, condition)]
+        rows = [
+            np.pad(
+                row,
+                ((0, columns - len(row)),) + ((0, 0),) * (row.ndim - 1),
+                constant_values=self.value_range[0],
+            )
+            for row in rows
+        ]
+        return np.concatenate(rows + [samples]), columns
+
+    def serving_endpoints(self):
+        """`serving_default` (`z` to `images`, decoded) and `encode` (`images`
+        to `z_mean` and `z_log_var`), each with the condition for a
+        conditional model."""
+        endpoints = super().serving_endpoints()
+        inputs = {"images": keras.KerasTensor((None,) + tuple(self.image_shape))}
+        spec = self.condition_spec()
+        if spec is not None:
+            inputs[self.condition_name] = spec
+
+        def encode(tensors):
+            z_mean, z_log_var = self.encoder(
+                self.encoder_inputs(
+                    tensors["images"], tensors.get(self.condition_name)
+                ),
+                training=False,
+            )
+            return {"z_mean": z_mean, "z_log_var": z_log_var}
+
+        endpoints["encode"] = (encode, inputs)
+        return endpoints
+
+    def likelihood_metrics(self, data, seed=0):
+        """`negative_elbo` and `iwae_bound_k50` (on the first 2,000 images), in
+        nats, on binarised images in [0, 1]; `{}` for a Gaussian VAE."""
+        from keras_gen.evaluation import metrics
+
+        if self.likelihood != "bernoulli":
+            return {}
+        images, condition = self.unpack_batch(data)
+        images = np.asarray(images, "float32")
+        self.check_image_shape(images)
+        self.check_condition(condition, len(images))
+        head = None if condition is None else np.asarray(condition)[:2000]
+        return {
+            "negative_elbo": metrics.negative_elbo(
+                self, images, seed=seed, condition=condition
+            ),
+            "iwae_bound_k50": metrics.importance_weighted_bound(
+                self, images[:2000], num_samples=50, seed=seed, condition=head
+            ),
+        }
 
     # --- Serialization ------------------------------------------------------
 

@@ -76,7 +76,7 @@ def test_cgan_grid_has_one_row_per_class(images, labels, tmp_path):
     grid = kg.callbacks.ImageGrid(tmp_path, num_images=6, gif=False)
     cgan = tiny_cgan()
     fit(cgan, images, labels, epochs=1, callbacks=[grid])
-    np.testing.assert_array_equal(grid.fixed["labels"], [0, 0, 1, 1, 2, 2])
+    np.testing.assert_array_equal(grid.fixed["condition"], [0, 0, 1, 1, 2, 2])
     assert png_shape(tmp_path / "epoch_0001.png") == (3 * 10 + 2, 2 * 10 + 2, 1)
     # Row k shows class k: it equals generate() for that label and noise.
     rendered = grid.render()
@@ -87,11 +87,11 @@ def test_cgan_grid_has_one_row_per_class(images, labels, tmp_path):
 
 def test_vae_grid_shows_originals_reconstructions_and_samples(images, tmp_path):
     data = (images + 1) / 2
-    grid = kg.callbacks.ImageGrid(tmp_path, num_images=9, images=data, gif=False)
+    grid = kg.callbacks.ImageGrid(tmp_path, num_images=9, examples=data, gif=False)
     vae = tiny_vae()
     vae.compile()
     fit(vae, data, epochs=1, callbacks=[grid])
-    assert grid.fixed["images"].shape == (3, 8, 8, 1)  # one row of originals
+    assert grid.fixed["example_images"].shape == (3, 8, 8, 1)  # one row of originals
     # originals, reconstructions, then 9 samples: 5 rows of 3
     assert png_shape(tmp_path / "epoch_0001.png") == (5 * 10 + 2, 3 * 10 + 2, 1)
     top_row = kg.visualization.image_grid(data[:3], 3, (0, 1))[:12]

@@ -33,6 +33,9 @@ def tiny_acgan(module, **kwargs):
 
 
 def test_discriminator_sees_images_only_and_classifies(acgan_module):
+    import keras_gen as kg
+
+    assert acgan_module.ACGAN.__bases__ == (kg.GAN,)  # the public path, not CGAN
     acgan = tiny_acgan(acgan_module)
     assert acgan.discriminator.input_shape == (None, 8, 8, 1)
     assert [tuple(s) for s in acgan.discriminator.output_shape] == [
@@ -72,7 +75,7 @@ def test_trains_saves_and_reloads(acgan_module, images, labels, tmp_path):
     restored = keras.models.load_model(tmp_path / "acgan.keras")
     assert type(restored).__name__ == "ACGAN" and restored.class_weight == 1.0
     np.testing.assert_allclose(
-        restored.generate(labels=[0, 1, 2], seed=0),
-        acgan.generate(labels=[0, 1, 2], seed=0),
+        restored.generate(condition=[0, 1, 2], seed=0),
+        acgan.generate(condition=[0, 1, 2], seed=0),
         atol=1e-6,
     )

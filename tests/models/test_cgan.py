@@ -18,6 +18,7 @@ def test_cgan_is_a_gan_on_the_public_hooks():
         "default_regularization",
         "unpack_batch",
         "condition_spec",
+        "condition_range",
         "generator_inputs",
         "discriminator_inputs",
         "check_batch",

@@ -1,4 +1,4 @@
-"""Stops training with an error as soon as a loss becomes NaN or infinite."""
+"""The guard every model adds to `fit()`: stop with an error when a loss becomes NaN or infinite."""
 
 import math
 import threading

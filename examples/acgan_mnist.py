@@ -148,7 +148,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     dataset = kg.datasets.mnist(
-        batch_size=args.batch_size, labels=True, data_dir=args.data, seed=0
+        batch_size=args.batch_size, labels=True, data_dir=args.data_dir, seed=0
     )
     acgan = ACGAN(
         num_classes=10, latent_dim=100, base_filters=args.base_filters, seed=0

@@ -26,7 +26,7 @@ def main(argv=None):
     cgan.compile()  # label smoothing 0.1, the CGAN's default
     history = cgan.fit(
         kg.datasets.mnist(
-            batch_size=args.batch_size, labels=True, data_dir=args.data, seed=0
+            batch_size=args.batch_size, labels=True, data_dir=args.data_dir, seed=0
         ),
         epochs=args.epochs,
         callbacks=[

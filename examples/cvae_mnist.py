@@ -25,7 +25,7 @@ def main(argv=None):
         value_range=(0, 1),
         binarize=True,
         labels=True,
-        data_dir=args.data,
+        data_dir=args.data_dir,
         seed=0,
     )
     cvae = kg.CVAE(num_classes=10, latent_dim=args.latent_dim, seed=0)
@@ -48,7 +48,7 @@ def main(argv=None):
                 value_range=(0, 1),
                 labels=True,
                 split="test",
-                data_dir=args.data,
+                data_dir=args.data_dir,
                 shuffle=False,
                 drop_remainder=False,
             )

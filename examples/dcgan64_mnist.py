@@ -25,7 +25,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     dataset = kg.datasets.mnist(
-        batch_size=args.batch_size, data_dir=args.data, image_size=(64, 64), seed=0
+        batch_size=args.batch_size, data_dir=args.data_dir, image_size=(64, 64), seed=0
     )
     # The paper's recipe, not keras_gen's defaults: no R1 penalty, no average
     # of the generator's weights, the paper's learning rates.

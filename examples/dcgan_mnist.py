@@ -1,6 +1,6 @@
 """DCGAN on MNIST at 28x28: `python examples/dcgan_mnist.py --epochs 20 --out runs/dcgan`.
 
-`kg.DCGAN` with its defaults, the settings that scored best in
+`kg.DCGAN.from_preset("mnist")`, the settings that scored best in
 `benchmarks/quality.py` (docs/benchmarks.md): the non-saturating loss, Adam with
 beta_1 0.5 at 4e-4 for the discriminator and 1e-3 for the generator, one-sided
 label smoothing 0.1 (real label 0.9), the R1 penalty (gamma 0.3) estimated on
@@ -28,9 +28,9 @@ def main(argv=None):
     parser.add_argument("--base-filters", type=int, default=64)
     args = parser.parse_args(argv)
 
-    dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0)
-    dcgan = kg.DCGAN(
-        image_shape=(28, 28, 1),
+    dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data_dir, seed=0)
+    dcgan = kg.DCGAN.from_preset(
+        "mnist",
         latent_dim=args.latent_dim,
         base_filters=args.base_filters,
         seed=0,

@@ -1,6 +1,6 @@
 """The command-line arguments every example shares.
 
-`--data` is handed to `kg.datasets.mnist(data_dir=...)`: a folder or an
+`--data-dir` is handed to `kg.datasets.mnist(data_dir=...)`: a folder or an
 `mnist.npz`. By default the examples use the copy in `../shared/datasets/mnist/`
 beside the repository when there is one, and otherwise `kg.datasets.mnist`'s own
 sources (tensorflow-datasets, or the sample shipped with keras_gen when offline).
@@ -13,12 +13,12 @@ SHARED_COPY = pathlib.Path(__file__).resolve().parents[2] / "shared/datasets/mni
 
 
 def make_parser(description, epochs, batch_size, out):
-    """The arguments every example takes: --data, --epochs, --batch-size, --out."""
+    """The arguments every example takes: --data-dir, --epochs, --batch-size, --out."""
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--data",
+        "--data-dir",
         type=pathlib.Path,
         default=SHARED_COPY if SHARED_COPY.is_dir() else None,
         help="folder or mnist.npz with MNIST (default: %(default)s, else "

@@ -42,11 +42,11 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    # The export serves the average of the generator's weights (DCGAN's ema=0.999).
-    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=100, base_filters=32)
+    # The export serves the average of the generator's weights (ema=0.999).
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), base_filters=32, ema=0.999)
     dcgan.compile()
     dcgan.fit(
-        kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0),
+        kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data_dir, seed=0),
         epochs=args.epochs,
     )
     export_dir = dcgan.export_generator(args.out / "export" / "1", verbose=True)

@@ -32,7 +32,7 @@ def main(argv=None):
         loss="non_saturating",
     )
     history = gan.fit(
-        kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data, seed=0),
+        kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data_dir, seed=0),
         epochs=args.epochs,
         callbacks=[kg.callbacks.ImageGrid(args.out / "samples")],
     )

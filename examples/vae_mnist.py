@@ -25,14 +25,14 @@ def main(argv=None):
         batch_size=args.batch_size,
         value_range=(0, 1),
         binarize=True,
-        data_dir=args.data,
+        data_dir=args.data_dir,
         seed=0,
     )
     test_digits = kg.datasets.mnist(
         batch_size=64,
         value_range=(0, 1),
         split="test",
-        data_dir=args.data,
+        data_dir=args.data_dir,
         shuffle=False,
         drop_remainder=False,
     )

@@ -11,7 +11,12 @@ dcgan.compile()
 ```
 """
 
-from keras_gen import (
+from keras_gen import native_logs
+
+if native_logs.wanted():  # the `keras-gen` command: before TensorFlow loads
+    native_logs.install()
+
+from keras_gen import (  # noqa: E402
     callbacks,
     datasets,
     distribute,
@@ -20,11 +25,12 @@ from keras_gen import (
     losses,
     models,
     networks,
+    penalties,
     validation,
     visualization,
 )
-from keras_gen.models import CGAN, CVAE, DCGAN, GAN, VAE, GenerativeModel
-from keras_gen.visualization import plot_history
+from keras_gen.models import CGAN, CVAE, DCGAN, GAN, VAE, GenerativeModel  # noqa: E402
+from keras_gen.visualization import plot_history  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -43,6 +49,7 @@ __all__ = [
     "losses",
     "models",
     "networks",
+    "penalties",
     "plot_history",
     "validation",
     "visualization",

@@ -34,12 +34,15 @@ import json
 import pathlib
 import sys
 
+import keras
+
 RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
 MODELS = ("gan", "dcgan", "cgan", "vae")
 #: Settings stored in run.json and reused by `--resume`.
 RUN_SETTINGS = (
     "model",
+    "preset",
     "dataset",
     "data_dir",
     "image_size",
@@ -79,13 +82,11 @@ def build_model(settings, image_shape):
     import keras_gen as kg
 
     kind, latent, seed = settings["model"], settings["latent_dim"], settings["seed"]
-    # "auto": the model's default (a new run); None: no average (also older runs).
+    # "auto": the model's default (a new run); None: no average.
     ema = settings.get("ema")
     averaging = {} if ema == "auto" else {"ema": ema}
     if latent == "auto":  # a new run without --latent-dim
         latent = None
-    elif latent is None and kind == "dcgan":  # runs from before DCGAN's 16
-        latent = 100
     if kind == "gan":
         latent = latent or 64
         hidden = tuple(settings["hidden_units"] or (256, 256))
@@ -101,7 +102,10 @@ def build_model(settings, image_shape):
     )
     if kind == "dcgan":
         noise = {"latent_dim": latent} if latent else {}
-        return kg.DCGAN(image_shape, seed=seed, **noise, **width, **averaging)
+        arguments = dict(image_shape=image_shape, seed=seed, **noise, **width)
+        if settings.get("preset"):
+            return kg.DCGAN.from_preset(settings["preset"], **arguments, **averaging)
+        return kg.DCGAN(**arguments, **averaging)
     if kind == "cgan":
         return kg.CGAN(
             settings["num_classes"],
@@ -219,6 +223,29 @@ def _read_settings(run):
         ) from None
 
 
+class HistoryLog(keras.callbacks.CSVLogger):
+    """`keras.callbacks.CSVLogger` with epochs numbered from 1, as the grid and
+    checkpoint files are, and only the metrics logged (no empty `val_*`
+    columns when nothing is validated)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.keys is None:
+            self.keys = sorted((logs or {}).keys())
+        super().on_epoch_end(epoch + 1, logs)
+
+
+def _preset(args):
+    """The DCGAN preset a new run uses: `--preset`, else "mnist" for MNIST at 28x28."""
+    if args.model != "dcgan":
+        if args.preset not in (None, "none"):
+            raise UsageError("--preset is for dcgan runs")
+        return None
+    if args.preset is None:
+        mnist = args.dataset == "mnist" and args.image_size in (None, 28)
+        return "mnist" if mnist else None
+    return None if args.preset == "none" else args.preset
+
+
 def train(args):
     import keras
 
@@ -248,6 +275,7 @@ def train(args):
                 "for the GANs (gan, dcgan, cgan), not the vae"
             )
         settings = {name: getattr(args, name) for name in RUN_SETTINGS}
+        settings["preset"] = _preset(args)
         settings["latent_dim"] = settings["latent_dim"] or "auto"
         if args.model != "vae":  # unset: the model's default, recorded below
             for name in GAN_OPTIONS:
@@ -261,15 +289,23 @@ def train(args):
         raise UsageError(str(error)) from None
     spec = dataset.element_spec
     image_shape = tuple((spec[0] if isinstance(spec, tuple) else spec).shape[1:])
+    batches = int(dataset.cardinality())
+    source = f" from {settings['data_dir']}" if settings["data_dir"] else ""
+    count = (
+        f"{batches:,} batches of {settings['batch_size']}" if batches > 0 else "batches"
+    )
+    print(
+        f"Training a {settings['model']} on {settings['dataset']}{source}: "
+        f"{count} images of shape {image_shape} per epoch."
+    )
     model = build_model(settings, image_shape)
     if settings["model"] == "vae":
         model.compile()
     else:
         model.compile(
             label_smoothing=settings["label_smoothing"],
-            # Runs from before R1 was an option have no R1 settings.
-            r1_penalty=settings.get("r1_penalty") or 0.0,
-            r1_batch_size=settings.get("r1_batch_size"),
+            r1_penalty=settings["r1_penalty"],
+            r1_batch_size=settings["r1_batch_size"],
         )
         # What "auto" became, so that --resume rebuilds the same model.
         for name in GAN_OPTIONS:
@@ -283,7 +319,7 @@ def train(args):
         ),
         kg.callbacks.ImageGrid(run / "samples", log_dir=run / "logs"),
         kg.callbacks.TrainingMonitor(),
-        keras.callbacks.CSVLogger(run / "history.csv", append=args.resume),
+        HistoryLog(run / "history.csv", append=args.resume),
         keras.callbacks.TensorBoard(run / "logs"),
     ]
     model.fit(dataset, epochs=args.epochs, callbacks=callbacks, verbose=args.verbose)
@@ -338,7 +374,7 @@ def sample(args):
     conditions = _conditions(args, model)
     images = model.generate(args.num, seed=args.seed, condition=conditions)
     grid = kg.visualization.image_grid(images, args.columns, model.value_range)
-    kg.visualization.save_image(grid, args.out)
+    kg.visualization.save_image(grid, args.out, scale=args.scale or "auto")
     print(f"Saved {args.num} samples to {args.out}")
 
 
@@ -355,11 +391,14 @@ def evaluate(args):
     results = kg.evaluation.evaluate(
         model, num_samples=args.num_samples, seed=args.seed
     )
+    real = kg.evaluation.real_digit_scores()
     if args.json:
-        print(json.dumps({**results, "skipped": results.skipped}))
+        print(json.dumps({**results, "skipped": results.skipped, "real_digits": real}))
         return
+    print(f"{'metric':<22} {'model':>10}   real digits")
     for name, value in results.items():
-        print(f"{name:<22} {value:.4f}")
+        reference = f"{real[name]:.4f}" if name in real else ""
+        print(f"{name:<22} {value:10.4f}   {reference}")
     for name, reason in results.skipped.items():
         print(f"{name:<22} skipped: {reason}")
 
@@ -403,6 +442,11 @@ def make_parser():
     parser.add_argument(
         "--version", action="version", version=f"keras-gen {__version__}"
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show TensorFlow's native log lines and the traceback of an error",
+    )
     commands = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser
     )
@@ -414,6 +458,13 @@ def make_parser():
         "TensorBoard logs and history.csv go to the run folder (--out).",
     )
     train_parser.add_argument("model", choices=MODELS)
+    train_parser.add_argument(
+        "--preset",
+        choices=("mnist", "none"),
+        help="dcgan settings: 'mnist', tuned on 28x28 MNIST "
+        "(kg.DCGAN.from_preset('mnist')), or 'none', the paper's (default: "
+        "'mnist' for --dataset mnist at 28x28, else 'none')",
+    )
     train_parser.add_argument(
         "--dataset",
         default="mnist",
@@ -447,7 +498,8 @@ def make_parser():
     train_parser.add_argument(
         "--latent-dim",
         type=_positive,
-        help="noise / latent size (default: dcgan 16, cgan 100, gan 64, vae 16)",
+        help="noise / latent size (default: dcgan 100, or 16 with --preset "
+        "mnist; cgan 100, gan 64, vae 16)",
     )
     train_parser.add_argument(
         "--base-filters", type=_positive, help="width of the dcgan and cgan networks"
@@ -471,19 +523,19 @@ def make_parser():
         "--r1-penalty",
         type=float,
         help="weight of the R1 penalty on real images, 0 for none (GANs; "
-        "default: the model's, 0.3 for dcgan, 0 for gan and cgan)",
+        "default: the model's, 0.3 with --preset mnist, else 0)",
     )
     train_parser.add_argument(
         "--r1-batch-size",
         type=_positive,
         help="estimate R1 on this many real images per batch (default: the "
-        "model's, 16 for dcgan)",
+        "model's, 16 with --preset mnist)",
     )
     train_parser.add_argument(
         "--ema",
         type=float,
         help="decay of a moving average of the generator's weights, 0 for none "
-        "(default: the model's, 0.999 for dcgan, none for gan and cgan)",
+        "(default: the model's, 0.999 with --preset mnist, else none)",
     )
     train_parser.add_argument("--checkpoint-every", type=_positive, default=5)
     train_parser.add_argument("--seed", type=int, default=0)
@@ -515,6 +567,12 @@ def make_parser():
         help="a .npy file of conditions, repeated to --num (any conditional model)",
     )
     sample_parser.add_argument("--columns", type=_positive)
+    sample_parser.add_argument(
+        "--scale",
+        type=_positive,
+        help="enlarge the grid by this factor (default: enough for a side of "
+        "at least 512 pixels)",
+    )
     sample_parser.add_argument("--seed", type=int, default=0)
     _add_import_option(sample_parser)
     sample_parser.set_defaults(handler=sample)
@@ -532,7 +590,8 @@ def make_parser():
     evaluate_parser = commands.add_parser(
         "evaluate",
         help="print quality metrics",
-        description="Score a run's samples with the bundled MNIST classifier.",
+        description="Score a run's samples with the bundled MNIST classifier, "
+        "beside what real MNIST digits score.",
     )
     evaluate_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     evaluate_parser.add_argument("--num-samples", type=_positive, default=10_000)
@@ -546,7 +605,13 @@ def make_parser():
 
 
 def main(argv=None):
-    """Runs the command line; returns the exit status."""
+    """Runs the command line; returns the exit status.
+
+    A usage error prints one line and returns 2. An error from the library
+    (a dataset that does not exist, data a model refuses) prints its message
+    in one line and returns 1; `--debug` shows its traceback instead.
+    """
+    args = None
     try:
         args = make_parser().parse_args(argv)
         args.handler(args)
@@ -556,6 +621,15 @@ def main(argv=None):
             message = f"keras-gen: error: {message}"
         print(message, file=sys.stderr)
         return 2
+    except (ValueError, TypeError, OSError, NotImplementedError) as error:
+        if args is None or args.debug:
+            raise
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(
+            f"keras-gen: error: {message} (--debug shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

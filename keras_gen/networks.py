@@ -278,9 +278,8 @@ def vae_encoder(
         image_shape: `(height, width, channels)` with sides `4*2**k` or `7*2**k`.
         latent_dim: size of the latent vector.
         base_filters: channels of the first stride-2 convolution; they double
-            at each following one. 16 by default: on MNIST with 2 CPU cores,
-            16 trains twice as many steps as 32 in the same time and reaches
-            a lower -ELBO (see `benchmarks/quality.py`).
+            at each following one. Default 16: on MNIST it reaches a lower
+            -ELBO in a fixed time than wider networks (`docs/benchmarks.md`).
         input_channels: channels of the input when it is more than the image
             (a conditional encoder's label maps); defaults to the image's.
         name: the model's name.

@@ -46,7 +46,7 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
 
     # Async-safe: on JAX and PyTorch, Keras then runs the batch-end checks on
     # a pool of threads while the next steps run, instead of waiting for every
-    # step's losses (a synchronous guard cut GPU throughput by up to 45%).
+    # step's losses (a synchronous guard stalls a GPU at every step).
     # Those checks can finish out of order, so a non-finite loss found there
     # only stops training; the earliest one is raised at the end of the epoch,
     # when Keras has waited for every check and before any epoch-end callback

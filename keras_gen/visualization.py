@@ -4,6 +4,11 @@ import pathlib
 
 import numpy as np
 
+__all__ = ["image_grid", "plot_history", "save_gif", "save_image", "upscale"]
+
+#: The smallest side, in pixels, that `upscale(grid, "auto")` enlarges a grid to.
+AUTO_SIDE = 512
+
 
 def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
     """Tiles images into one uint8 image, `columns` per row, with a padding border.
@@ -52,10 +57,44 @@ def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
     return grid
 
 
-def save_image(grid, path):
-    """Writes a uint8 `(H, W, C)` image to `path` (PNG, JPEG, ... by suffix)."""
+def upscale(grid, factor="auto"):
+    """Enlarges a `(H, W, C)` image by a whole `factor`, each pixel a block.
+
+    Args:
+        grid: the image, e.g. from `image_grid`.
+        factor: an int >= 1, or `"auto"` (default): the smallest factor that
+            makes the longer side at least 512 pixels (1 for larger images).
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    grid = kg.visualization.image_grid(np.zeros((64, 28, 28, 1)))  # 242x242
+    kg.visualization.upscale(grid).shape  # (726, 726, 1): 3x
+    ```
+    """
+    grid = np.asarray(grid)
+    if factor == "auto":
+        factor = max(1, -(-AUTO_SIDE // max(grid.shape[:2])))
+    if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
+        raise ValueError(f"`factor` must be an int >= 1 or 'auto'; got {factor!r}.")
+    return grid.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def save_image(grid, path, scale=1):
+    """Writes a uint8 `(H, W, C)` image to `path` (PNG, JPEG, ... by suffix).
+
+    Args:
+        grid: the image.
+        path: the file to write; its folder is created.
+        scale: enlarge it first, as `upscale(grid, scale)`: an int >= 1
+            (default 1, as it is) or `"auto"`.
+    """
     import keras
 
+    grid = upscale(grid, scale)
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     keras.utils.save_img(path, grid, scale=False)
@@ -113,7 +152,9 @@ def plot_history(history, path=None):
     axes = figure.subplots(1, len(panels), squeeze=False)
     for axis, (label, series) in zip(axes[0], panels):
         for name, values in series.items():
-            axis.plot(range(1, len(values) + 1), values, label=name)
+            # Markers, so that a short history (one epoch) shows its points.
+            marker = "o" if len(values) <= 30 else None
+            axis.plot(range(1, len(values) + 1), values, label=name, marker=marker)
         axis.set_xlabel("epoch")
         axis.set_ylabel(label)
         axis.grid(alpha=0.3)

@@ -106,7 +106,8 @@ def test_resume_continues_the_run(tmp_path, mnist_file, capsys):
         == 0
     )
     rows = (run / "history.csv").read_text().splitlines()
-    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1"]
+    assert [row.split(",")[0] for row in rows[1:]] == ["1", "2"]  # as epoch_0001
+    assert not [name for name in rows[0].split(",") if name.startswith("val_")]
     assert (run / "checkpoints" / "ckpt-0002.keras").is_file()
 
 
@@ -121,7 +122,8 @@ def test_unset_options_take_the_models_defaults_and_resume_keeps_them(
     tiny = ["--epochs", "1", "--base-filters", "4"]
     default = tmp_path / "default"
     assert train(default, "dcgan", mnist_file, *tiny) == 0
-    assert recorded(default) == (0.1, 0.3, 16, 0.999)
+    assert recorded(default) == (0.1, 0.3, 16, 0.999)  # the "mnist" preset
+    assert json.loads((default / "run.json").read_text())["preset"] == "mnist"
     plain = tmp_path / "plain"
     assert (
         train(plain, "dcgan", mnist_file, *tiny, "--r1-penalty", "0", "--ema", "0") == 0
@@ -138,16 +140,14 @@ def test_unset_options_take_the_models_defaults_and_resume_keeps_them(
     )
 
 
-def test_latent_size_is_recorded_and_older_runs_keep_theirs(tmp_path, mnist_file):
+def test_latent_size_is_recorded(tmp_path, mnist_file):
     run = tmp_path / "run"
     argv = ["train", "dcgan", "--data-dir", str(mnist_file), "--out", str(run)]
     tiny = ["--batch-size", "16", "--epochs", "1", "--base-filters", "4"]
     assert cli.main([*argv, *tiny, "--verbose", "0"]) == 0
     settings = json.loads((run / "run.json").read_text())
     assert settings["latent_dim"] == 16  # DCGAN's default, resolved
-    # run.json files from before that default hold null, which meant 100.
-    settings["latent_dim"] = None
-    assert cli.build_model(settings, (28, 28, 1)).latent_dim == 100
+    assert cli.build_model(settings, (28, 28, 1)).latent_dim == 16
 
 
 def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
@@ -161,6 +161,10 @@ def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
     assert cli.main(["evaluate", str(dcgan_run), "--num-samples", "50", "--json"]) == 0
     results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"frechet_distance", "classifier_score"} <= set(results)
+    assert results["real_digits"]["classifier_score"] > 9  # what good looks like
+    assert cli.main(["evaluate", str(dcgan_run), "--num-samples", "50"]) == 0
+    table = capsys.readouterr().out
+    assert "real digits" in table and "frechet_distance" in table
 
 
 def test_cgan_samples_chosen_labels(tmp_path, mnist_file, capsys):

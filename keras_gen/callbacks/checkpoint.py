@@ -33,11 +33,15 @@ class Checkpoint(keras.callbacks.Callback):
     Under `MultiWorkerMirroredStrategy` only the chief writes checkpoints;
     every worker restores from `directory`, which must then be shared.
 
-    Why not `BackupAndRestore`: it does save all this state (its weights file
-    holds both optimizers, the EMA and the seed state), but it writes its
-    weights and its epoch number in place, one after the other. A kill between
-    or during those writes leaves a mismatched or unreadable pair, it keeps
-    only one backup, and it deletes it when training ends.
+    Why not `BackupAndRestore`: it saves all this state too (its weights
+    file holds both optimizers, the EMA and the seed state), but it writes
+    its weights and then its epoch number in place. A kill during a write
+    leaves an unreadable file (`double_checkpoint=True` keeps the previous
+    pair to fall back on), and a kill between the two writes leaves new
+    weights beside the old epoch number, a mismatch that no fallback
+    detects. It keeps at most two states and by default deletes them when
+    training ends (`delete_checkpoint`); `Checkpoint` keeps the newest
+    `keep`, each a complete `.keras` file.
 
     Args:
         directory: folder for the checkpoints.

@@ -10,6 +10,7 @@ from keras_gen.evaluation.evaluate import (
     Evaluator,
     default_reference_images,
     evaluate,
+    real_digit_scores,
 )
 from keras_gen.evaluation.metrics import (
     class_coverage,
@@ -39,4 +40,5 @@ __all__ = [
     "label_accuracy",
     "mnist_classifier",
     "negative_elbo",
+    "real_digit_scores",
 ]

@@ -1,11 +1,28 @@
 """Scores a trained model's samples with every metric that applies to it."""
 
+import json
+import pathlib
+
 import numpy as np
 from keras import ops
 
 from keras_gen import validation
 from keras_gen.evaluation import metrics
 from keras_gen.evaluation.classifier import feature_extractor, mnist_classifier
+
+#: What real MNIST training digits score with the bundled classifier against the
+#: test digits (written by `scripts/real_digit_scores.py`).
+REAL_DIGIT_SCORES = pathlib.Path(__file__).parent / "data" / "real_digit_scores.json"
+
+
+def real_digit_scores():
+    """What real MNIST digits score with the bundled classifier: `{metric: float}`.
+
+    The figures a perfect generator would reach on the default `Evaluator`
+    (real training digits against the test digits), for reading a model's
+    scores; `keras-gen evaluate` prints them beside each.
+    """
+    return json.loads(REAL_DIGIT_SCORES.read_text())["scores"]
 
 
 def _to_unit_range(samples, value_range):

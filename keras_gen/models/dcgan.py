@@ -5,6 +5,27 @@ import keras
 from keras_gen import networks
 from keras_gen.models.gan import GAN, default_optimizer
 
+#: Named configurations of `DCGAN` (`DCGAN.from_preset(name)`): constructor
+#: arguments, and the learning rates and regularization `compile()` uses.
+PRESETS = {
+    "mnist": {
+        "description": "Tuned on 28x28 MNIST with `benchmarks/quality.py` "
+        "(docs/benchmarks.md): 16 noise dimensions, a moving average of the "
+        "generator's weights, the discriminator at 4e-4 and the generator at "
+        "1e-3, label smoothing 0.1 and an R1 penalty of 0.3 on 16 images.",
+        "config": {"image_shape": (28, 28, 1), "latent_dim": 16, "ema": 0.999},
+        "learning_rates": (4e-4, 1e-3),
+        "regularization": {
+            "label_smoothing": 0.1,
+            "r1_penalty": 0.3,
+            "r1_batch_size": 16,
+        },
+    },
+}
+
+#: The DCGAN recipe's learning rates (Radford et al., 2016).
+PAPER_LEARNING_RATES = (2e-4, 2e-4)
+
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class DCGAN(GAN):
@@ -12,28 +33,29 @@ class DCGAN(GAN):
 
     The generator and discriminator come from
     `kg.networks.dcgan_generator` / `dcgan_discriminator` (BatchNorm,
-    LeakyReLU(0.2), N(0, 0.02) init). Its defaults are the settings that
-    scored best on 28x28 MNIST (`benchmarks/quality.py`; `docs/benchmarks.md`
-    has the figures): `compile()` with no arguments uses the
-    non-saturating loss, Adam(beta_1=0.5) at 4e-4 for the discriminator and
-    1e-3 for the generator (`default_optimizers`; the paper has 2e-4 for
-    both), label smoothing 0.1 and an R1 penalty of 0.3 on 16 real images
-    per batch (`default_regularization`); the generator's weights are averaged
-    (`ema=0.999`), and the noise has 16 dimensions (the paper has 100, which
-    more varied data may need: pass `latent_dim=100`). Images must be in
-    [-1, 1].
+    LeakyReLU(0.2), N(0, 0.02) init). Its defaults are the paper's recipe:
+    100 noise dimensions, `compile()` with the non-saturating loss, Adam(2e-4,
+    beta_1=0.5) for both networks and one-sided label smoothing 0.1. Images
+    must be in [-1, 1].
+
+    A preset replaces the recipe with settings tuned for one data set:
+    `DCGAN.from_preset("mnist")` is the configuration that scored best on
+    28x28 MNIST (`PRESETS`; `docs/benchmarks.md` has its figures).
 
     Args:
         image_shape: `(height, width, channels)`, sides `4*2**k` or `7*2**k`
-            (28x28, 32x32, 64x64, ...).
-        latent_dim: size of the noise vector. 16, tuned on MNIST; the paper
-            has 100.
-        base_filters: width of the networks: the discriminator's first and the
-            generator's last hidden layer have this many channels.
+            (28x28, 32x32, 64x64, ...). Default `(28, 28, 1)`.
+        latent_dim: size of the noise vector. Default 100, the paper's.
+        base_filters: width of the networks: the discriminator's first and
+            the generator's last hidden layer have this many channels.
+            Default 64.
         generator: optional network replacing the built generator.
         discriminator: optional network replacing the built discriminator.
-        ema: decay of the moving average of the generator's weights that
-            `generate()` and exports use; `None` disables it.
+        ema: decay of a moving average of the generator's weights that
+            `generate()` and exports use, e.g. 0.999; `None` (default)
+            disables it.
+        preset: the preset whose `compile()` defaults the model uses (set by
+            `from_preset`); `None` (default): the paper's.
         **kwargs: passed to `GAN` (`seed`, `value_range`, `name`, ...).
 
     Example:
@@ -47,19 +69,29 @@ class DCGAN(GAN):
     images = np.random.uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
     dcgan.fit(images, batch_size=16, epochs=1, verbose=0)
     dcgan.generate(4, seed=0).shape  # (4, 28, 28, 1)
+
+    tuned = kg.DCGAN.from_preset("mnist", base_filters=8)
+    tuned.latent_dim, tuned.ema  # (16, 0.999)
     ```
     """
 
     def __init__(
         self,
         image_shape=(28, 28, 1),
-        latent_dim=16,
+        latent_dim=100,
         base_filters=64,
         generator=None,
         discriminator=None,
-        ema=0.999,
+        ema=None,
+        preset=None,
         **kwargs,
     ):
+        if preset is not None and preset not in PRESETS:
+            raise ValueError(
+                f"Unknown DCGAN preset {preset!r}; the presets are "
+                f"{', '.join(map(repr, PRESETS))}, or None for the paper's settings."
+            )
+        self.preset = preset
         self.base_filters = base_filters
         image_shape = tuple(image_shape)
         if generator is None:
@@ -80,34 +112,51 @@ class DCGAN(GAN):
             **kwargs,
         )
 
-    def default_optimizers(self):
-        """Adam(beta_1=0.5): 4e-4 for the discriminator, 1e-3 for the generator.
+    @classmethod
+    def from_preset(cls, name, **kwargs):
+        """A `DCGAN` in the named configuration; `kwargs` override its arguments.
 
-        The paper has 2e-4 for both. On 28x28 MNIST (`benchmarks/quality.py`)
-        a faster generator lowered the Fréchet distance in every paired run,
-        and with R1 and 16 noise dimensions a faster discriminator lowered it
-        further; `docs/benchmarks.md` has the figures. The 64x64
-        example passes the paper's settings explicitly.
+        Args:
+            name: a key of `PRESETS`: `"mnist"`.
+            **kwargs: constructor arguments that replace the preset's (e.g.
+                `image_shape`, `base_filters`, `seed`).
         """
-        return default_optimizer(4e-4), default_optimizer(1e-3)
+        if name not in PRESETS:
+            raise ValueError(
+                f"Unknown DCGAN preset {name!r}; the presets are "
+                f"{', '.join(map(repr, PRESETS))}."
+            )
+        return cls(**{**PRESETS[name]["config"], **kwargs, "preset": name})
+
+    def default_optimizers(self):
+        """Adam(beta_1=0.5): 2e-4 for both networks, the paper's, or the preset's rates."""
+        d_rate, g_rate = (
+            PRESETS[self.preset]["learning_rates"]
+            if self.preset
+            else PAPER_LEARNING_RATES
+        )
+        return default_optimizer(d_rate), default_optimizer(g_rate)
 
     def default_regularization(self, loss):
-        """Label smoothing 0.1 and R1 (0.3, on 16 images) for the cross-entropy losses.
+        """Label smoothing 0.1 (and the preset's R1) for the cross-entropy losses.
 
         With `"non_saturating"` or `"minimax"`, `compile()`'s `"auto"`
-        arguments become `label_smoothing=0.1, r1_penalty=0.3,
-        r1_batch_size=16`: on 28x28 MNIST they took the Fréchet distance
-        from about 16 to about 11.5 at the same number of steps, for 4% more
-        time per step. Other losses get none of them. Pass the arguments to
-        `compile()` to override (`r1_penalty=0` turns R1 off).
+        arguments become `label_smoothing=0.1`, plus the preset's settings
+        (the `"mnist"` preset: `r1_penalty=0.3, r1_batch_size=16`). Other
+        losses get none. Pass the arguments to `compile()` to override.
         """
         if not loss.probabilistic:
             return {}
-        return {"label_smoothing": 0.1, "r1_penalty": 0.3, "r1_batch_size": 16}
+        preset = PRESETS[self.preset]["regularization"] if self.preset else {}
+        return {"label_smoothing": 0.1, **preset}
 
     def get_config(self):
         config = super().get_config()
         config.update(
-            {"image_shape": list(self.image_shape), "base_filters": self.base_filters}
+            {
+                "image_shape": list(self.image_shape),
+                "base_filters": self.base_filters,
+                "preset": self.preset,
+            }
         )
         return config

@@ -1,29 +1,18 @@
 """GAN: any generator and discriminator, trained with `compile()` and `fit()`."""
 
-import warnings
+import dataclasses
 
 import keras
 from keras import ops
 
-from keras_gen import backend
-from keras_gen import losses as losses_module
+from keras_gen import backend, penalties
+from keras_gen.models.adversarial_options import AdversarialOptions
 from keras_gen.models.generative_model import GenerativeModel
 
 
 def default_optimizer(learning_rate=2e-4):
     """Adam(learning_rate, beta_1=0.5); 2e-4 is the DCGAN paper's for both networks."""
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.5)
-
-
-def _resolve_auto(name, value, defaults):
-    if isinstance(value, str):
-        if value != "auto":
-            raise ValueError(
-                f"`{name}` must be a number or 'auto' (the model's default); "
-                f"got {value!r}."
-            )
-        return defaults[name]
-    return value
 
 
 def _policy_needs_loss_scaling():
@@ -91,7 +80,7 @@ class GAN(GenerativeModel):
     network's variables. The generator update scores the images of the last
     discriminator update again, with the updated discriminator, so a step
     runs the generator forward once (`compile(reuse_fake_images=False)`
-    generates anew for it, the default on TensorFlow with XLA). All
+    generates anew for it). All
     randomness comes from the model's `seed_generator`.
 
     Logged metrics are epoch means: `d_loss`, `g_loss`, and for losses with a
@@ -285,7 +274,7 @@ class GAN(GenerativeModel):
         r1_batch_size="auto",
         label_smoothing="auto",
         d_steps=1,
-        reuse_fake_images="auto",
+        reuse_fake_images=True,
         **kwargs,
     ):
         """Configures the adversarial training.
@@ -296,8 +285,7 @@ class GAN(GenerativeModel):
                 `Adam(2e-4, beta_1=0.5)`.
             g_optimizer: optimizer of the generator. Must be a different
                 instance from `d_optimizer`. Default: the second of
-                `default_optimizers()`, `Adam(2e-4, beta_1=0.5)` (a `DCGAN`'s
-                learns at 1e-3).
+                `default_optimizers()`, `Adam(2e-4, beta_1=0.5)`.
             loss: `"non_saturating"` (default), `"minimax"`,
                 `"least_squares"`, `"hinge"`, `"wasserstein"`, or a
                 `kg.losses.AdversarialLoss`.
@@ -308,12 +296,11 @@ class GAN(GenerativeModel):
             r1_penalty: weight `gamma` of the R1 penalty
                 `gamma / 2 * E[||grad D(x)||^2]` on real images `x`
                 (Mescheder et al., 2018), which keeps the discriminator
-                smooth around the data; 0 disables it. Costs a double
-                backward pass through the discriminator: a 28x28 DCGAN step
-                took 1.45x the CPU time (1.8x the wall-clock) on 2 CPU cores.
-                `r1_batch_size` makes it cheap. `"auto"` (default): the
-                model's `default_regularization()` value, 0 for a `GAN` (and
-                0 whenever `gradient_penalty` is set).
+                smooth around the data; 0 disables it. It costs a second
+                backward pass through the discriminator, which
+                `r1_batch_size` makes cheap. `"auto"` (default): the model's
+                `default_regularization()` value, 0 for a `GAN` (and 0
+                whenever `gradient_penalty` is set).
             r1_batch_size: estimate the R1 penalty on about this many real
                 images of each batch: every k-th image, with
                 `k = batch_size // r1_batch_size`, which divides its cost by
@@ -322,26 +309,20 @@ class GAN(GenerativeModel):
                 the global batch, and the replicas together use the images
                 one device would (when `k` divides each replica's batch).
                 `None` uses the whole batch. `"auto"` (default): the model's
-                `default_regularization()` value, `None` for a `GAN`. On
-                28x28 MNIST, 16 images of 128 kept most of R1's gain for 4%
-                more time per step (`docs/benchmarks.md`).
+                `default_regularization()` value, `None` for a `GAN`.
             label_smoothing: one-sided label smoothing: real images get the
                 target `1 - label_smoothing` in the discriminator loss.
                 `"auto"` (default): the model's `default_regularization()`
                 value, 0 for a `GAN`.
-            d_steps: discriminator updates per generator update. Each one
-                uses the same real batch and fresh noise.
-            reuse_fake_images: if True, the generator update scores the
-                images generated for the last discriminator update, keeping
-                that forward pass's gradients, as PyTorch's DCGAN example
-                does; a step then runs the generator once instead of twice
-                (on 2 CPU cores, 5-12% less CPU time for a 28x28 DCGAN
-                step). If False, the generator update generates from fresh
-                noise, as keras.io's GAN examples do. `"auto"` (default):
-                True, except on TensorFlow with XLA (`jit_compile`), where
-                the reused forward pass made the MLP GAN's step about 15%
-                slower instead (`docs/benchmarks.md`). The value in use is
-                `model.reuse_fake_images` after `compile()`.
+            d_steps: discriminator updates per generator update, each on the
+                same real batch and fresh noise. Default 1.
+            reuse_fake_images: if True (default), the generator update scores
+                the images generated for the last discriminator update,
+                through that forward pass, as PyTorch's DCGAN example does:
+                a step runs the generator once. If False, it generates anew
+                from fresh noise, as keras.io's GAN examples do, for a second
+                generator forward pass per step (`docs/benchmarks.md` has the
+                cost). Either way the same on every backend and compiler.
             **kwargs: passed to `keras.Model.compile`: `jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`.
         """
@@ -352,101 +333,23 @@ class GAN(GenerativeModel):
                     f"`{name}`: a GAN has `d_optimizer` and `g_optimizer`, "
                     "and logs its own metrics."
                 )
-        default_d, default_g = self.default_optimizers()
-        d_optimizer = (
-            default_d if d_optimizer is None else keras.optimizers.get(d_optimizer)
+        options = AdversarialOptions.resolve(
+            self.default_regularization,
+            loss=loss,
+            gradient_penalty=gradient_penalty,
+            r1_penalty=r1_penalty,
+            r1_batch_size=r1_batch_size,
+            label_smoothing=label_smoothing,
+            d_steps=d_steps,
+            reuse_fake_images=reuse_fake_images,
         )
-        g_optimizer = (
-            default_g if g_optimizer is None else keras.optimizers.get(g_optimizer)
+        self.d_optimizer, self.g_optimizer = self._resolve_optimizers(
+            d_optimizer, g_optimizer, kwargs.pop("auto_scale_loss", True)
         )
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "`d_optimizer` and `g_optimizer` are the same object; each "
-                "network needs its own optimizer state. Pass two instances."
-            )
-        adversarial_loss = losses_module.get(loss)
-        gradient_penalty = float(gradient_penalty)
-        defaults = {"label_smoothing": 0.0, "r1_penalty": 0.0, "r1_batch_size": None}
-        defaults.update(self.default_regularization(adversarial_loss))
-        if gradient_penalty:  # one penalty on D unless both are asked for
-            defaults["r1_penalty"] = 0.0
-        r1_penalty = float(_resolve_auto("r1_penalty", r1_penalty, defaults))
-        label_smoothing = float(
-            _resolve_auto("label_smoothing", label_smoothing, defaults)
-        )
-        if not r1_penalty:
-            defaults["r1_batch_size"] = None
-        r1_batch_size = _resolve_auto("r1_batch_size", r1_batch_size, defaults)
-        for name, weight in (
-            ("gradient_penalty", gradient_penalty),
-            ("r1_penalty", r1_penalty),
-        ):
-            if weight < 0:
-                raise ValueError(
-                    f"`{name}` is a penalty weight and must be >= 0 (0 "
-                    f"disables it); got {weight}."
-                )
-        if not 0.0 <= label_smoothing < 1.0:
-            raise ValueError(
-                f"`label_smoothing` must lie in [0, 1), e.g. 0.1 for a real "
-                f"label of 0.9; got {label_smoothing}."
-            )
-        if label_smoothing and not adversarial_loss.supports_label_smoothing:
-            raise ValueError(
-                f"Label smoothing has no meaning for {adversarial_loss!r}; "
-                "use it with 'non_saturating', 'minimax' or 'least_squares', "
-                "or set label_smoothing=0."
-            )
-        if r1_batch_size is not None:
-            if int(r1_batch_size) != r1_batch_size or r1_batch_size < 1:
-                raise ValueError(
-                    "`r1_batch_size` must be a positive integer (real images "
-                    f"per batch for the R1 penalty) or None; got {r1_batch_size!r}."
-                )
-            r1_batch_size = int(r1_batch_size)
-            if not r1_penalty:
-                warnings.warn(
-                    "`r1_batch_size` has no effect without `r1_penalty`; "
-                    "pass r1_penalty=..., e.g. 0.3.",
-                    stacklevel=2,
-                )
-        if int(d_steps) != d_steps or d_steps < 1:
-            raise ValueError(f"`d_steps` must be an integer >= 1; got {d_steps!r}.")
-        if reuse_fake_images not in ("auto", True, False):
-            raise ValueError(
-                "`reuse_fake_images` must be True, False or 'auto'; got "
-                f"{reuse_fake_images!r}."
-            )
-        if isinstance(adversarial_loss, losses_module.WassersteinLoss) and (
-            not gradient_penalty
-        ):
-            warnings.warn(
-                "The Wasserstein loss needs a Lipschitz constraint on the "
-                "critic, or training diverges: pass gradient_penalty=10.0.",
-                stacklevel=2,
-            )
-
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
-        self.adversarial_loss = adversarial_loss
-        self.gradient_penalty = gradient_penalty
-        self.r1_penalty = r1_penalty
-        self.r1_batch_size = r1_batch_size
-        self.label_smoothing = label_smoothing
-        self.d_steps = int(d_steps)
-        self._reuse_fake_images_option = reuse_fake_images
+        self.options = options
+        for field in dataclasses.fields(options):
+            setattr(self, field.name, getattr(options, field.name))
         self._compile_kwargs = dict(kwargs)
-        if kwargs.pop("auto_scale_loss", True) and _policy_needs_loss_scaling():
-            if backend.BACKEND == "jax":
-                raise ValueError(
-                    "The 'mixed_float16' policy needs loss scaling, which "
-                    "keras_gen's JAX step does not carry; on JAX use "
-                    "keras.mixed_precision.set_global_policy('mixed_bfloat16')."
-                )
-            self.d_optimizer = _with_loss_scaling(self.d_optimizer, "d")
-            self.g_optimizer = _with_loss_scaling(self.g_optimizer, "g")
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
         kwargs.setdefault("jit_compile", self.default_jit_compile())
         super().compile(
             optimizer=_combined_optimizer(
@@ -459,14 +362,33 @@ class GAN(GenerativeModel):
             auto_scale_loss=False,
             **kwargs,
         )
-        # "auto", measured (benchmarks/throughput.py, CPU): reusing gave 4-21%
-        # more images per CPU-second everywhere but in TensorFlow's XLA, where
-        # the MLP GAN's fell by about 15%.
-        self.reuse_fake_images = (
-            not (backend.BACKEND == "tensorflow" and self.jit_compile)
-            if reuse_fake_images == "auto"
-            else reuse_fake_images
+
+    def _resolve_optimizers(self, d_optimizer, g_optimizer, auto_scale_loss):
+        """The two optimizers, defaulted, loss-scaled under "mixed_float16" and built."""
+        default_d, default_g = self.default_optimizers()
+        d_optimizer = (
+            default_d if d_optimizer is None else keras.optimizers.get(d_optimizer)
         )
+        g_optimizer = (
+            default_g if g_optimizer is None else keras.optimizers.get(g_optimizer)
+        )
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "`d_optimizer` and `g_optimizer` are the same object; each "
+                "network needs its own optimizer state. Pass two instances."
+            )
+        if auto_scale_loss and _policy_needs_loss_scaling():
+            if backend.BACKEND == "jax":
+                raise ValueError(
+                    "The 'mixed_float16' policy needs loss scaling, which "
+                    "keras_gen's JAX step does not carry; on JAX use "
+                    "keras.mixed_precision.set_global_policy('mixed_bfloat16')."
+                )
+            d_optimizer = _with_loss_scaling(d_optimizer, "d")
+            g_optimizer = _with_loss_scaling(g_optimizer, "g")
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
+        return d_optimizer, g_optimizer
 
     def get_compile_config(self):
         if not self.compiled:
@@ -474,13 +396,7 @@ class GAN(GenerativeModel):
         return {
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": losses_module.serialize(self.adversarial_loss),
-            "gradient_penalty": self.gradient_penalty,
-            "r1_penalty": self.r1_penalty,
-            "r1_batch_size": self.r1_batch_size,
-            "label_smoothing": self.label_smoothing,
-            "d_steps": self.d_steps,
-            "reuse_fake_images": self._reuse_fake_images_option,
+            **self.options.get_config(),
             **self._compile_kwargs,
         }
 
@@ -488,12 +404,6 @@ class GAN(GenerativeModel):
         config = dict(config)
         config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
         config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
-        config["loss"] = losses_module.get(config["loss"])
-        # Files saved before these options existed trained without them; do
-        # not let "auto" add them on loading.
-        config.setdefault("r1_penalty", 0.0)
-        config.setdefault("r1_batch_size", None)
-        config.setdefault("reuse_fake_images", False)
         self.compile(**config)
 
     @property
@@ -532,61 +442,29 @@ class GAN(GenerativeModel):
             self.generator_inputs(noise, condition), training=training
         )
 
-    def _squared_input_gradient_norms(self, images, condition):
-        """`||d D(x) / dx||^2` per image, in at least float32."""
+    def critic(self, condition):
+        """`images -> real/fake logits` of the discriminator, for `condition`.
 
-        def critic(images):
+        The function the penalties (`kg.penalties`) differentiate.
+        """
+
+        def logits(images):
             output = self.discriminator(
                 self.discriminator_inputs(images, condition), training=True
             )
-            return losses_module.at_least_float32(self.adversarial_logits(output))
+            return self.adversarial_logits(output)
 
-        gradients = losses_module.at_least_float32(
-            backend.input_gradient(critic, images)
-        )
-        return ops.sum(
-            ops.square(gradients), axis=tuple(range(1, len(gradients.shape)))
-        )
+        return logits
 
-    def _penalty(self, real_images, fake_images, condition):
-        """The WGAN-GP penalty `E[(||grad D(x_hat)|| - 1)^2]` on interpolates."""
-        batch_size = ops.shape(real_images)[0]
+    def _interpolation_weights(self, real_images):
+        """WGAN-GP's per-image weights, uniform in [0, 1], from `seed_generator`."""
         per_image = (1,) * (len(real_images.shape) - 1)
-        weight = self._replica_share(
+        return self._replica_share(
             lambda size: keras.random.uniform(
-                (size,) + per_image,
-                dtype=real_images.dtype,
-                seed=self.seed_generator,
+                (size,) + per_image, dtype=real_images.dtype, seed=self.seed_generator
             ),
-            batch_size,
+            ops.shape(real_images)[0],
         )
-        interpolates = weight * real_images + (1.0 - weight) * fake_images
-        squared = self._squared_input_gradient_norms(interpolates, condition)
-        norms = ops.sqrt(squared + 1e-12)  # finite gradient where a norm is 0
-        return ops.mean(ops.square(norms - 1.0))
-
-    def _r1_subset(self, real_images, condition):
-        """Every k-th real image and its condition, `k = global batch //
-        r1_batch_size`: the images one device would take, when `k` divides
-        each replica's batch."""
-        replicas, _ = backend.replica_context()
-        batch_size = real_images.shape[0]
-        if batch_size is None:  # TensorFlow, batch size unknown when traced
-            batch_size = ops.shape(real_images)[0]
-            stride = ops.maximum(batch_size * replicas // self.r1_batch_size, 1)
-        else:
-            stride = max(batch_size * replicas // self.r1_batch_size, 1)
-        # A gather: a slice with a traced step would lose the static shape.
-        indices = ops.arange(0, batch_size, stride)
-        return keras.tree.map_structure(
-            lambda tensor: ops.take(tensor, indices, axis=0),
-            (real_images, condition),
-            none_is_leaf=False,
-        )
-
-    def _r1(self, real_images, condition):
-        """The R1 penalty's expectation `E[||grad D(x)||^2]` on real images."""
-        return ops.mean(self._squared_input_gradient_norms(real_images, condition))
 
     def _discriminator_objective(self, real_images, fake_images, condition, training):
         # The penalties differentiate D at real images: give them the fakes' dtype.
@@ -599,13 +477,18 @@ class GAN(GenerativeModel):
         )
         loss = self.discriminator_loss(real_output, fake_output, condition)
         if self.gradient_penalty:
-            loss = loss + self.gradient_penalty * self._penalty(
-                real_images, fake_images, condition
+            weights = self._interpolation_weights(real_images)
+            loss = loss + self.gradient_penalty * penalties.gradient_penalty(
+                self.critic(condition), real_images, fake_images, weights
             )
         if self.r1_penalty:
             if self.r1_batch_size is not None:  # an unbiased, cheaper estimate
-                real_images, condition = self._r1_subset(real_images, condition)
-            loss = loss + 0.5 * self.r1_penalty * self._r1(real_images, condition)
+                replicas, _ = backend.replica_context()
+                real_images, condition = penalties.every_kth(
+                    (real_images, condition), self.r1_batch_size, replicas
+                )
+            r1 = penalties.r1(self.critic(condition), real_images)
+            loss = loss + 0.5 * self.r1_penalty * r1
         return loss, (real_output, fake_output)
 
     def _generator_objective(self, fake_images, condition, training):

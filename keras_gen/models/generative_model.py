@@ -277,11 +277,11 @@ class GenerativeModel(keras.Model):
     def default_jit_compile(self):
         """The `jit_compile` used when `compile()` is not given one.
 
-        Measured with `benchmarks/throughput.py` on CPU: XLA speeds up dense
-        networks but slows convolutional ones down. So on TensorFlow without
-        a GPU and outside `tf.distribute`, it is `True` for models without
-        convolutions and `False` for models with them; everywhere else it is
-        Keras' `"auto"` (XLA on GPU and on JAX).
+        On TensorFlow without a GPU and outside `tf.distribute`, it is `True`
+        for models without convolutions and `False` for models with them, as
+        XLA speeds up dense networks on CPUs and slows convolutional ones
+        down (`docs/benchmarks.md`); everywhere else it is Keras' `"auto"`
+        (XLA on GPU and on JAX).
         """
         if keras.backend.backend() != "tensorflow":
             return "auto"

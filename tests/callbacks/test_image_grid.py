@@ -22,7 +22,7 @@ def png_shape(path):
 
 
 def test_gan_grids_fixed_noise_and_gif(images, tmp_path):
-    grid = kg.callbacks.ImageGrid(tmp_path, num_images=16)
+    grid = kg.callbacks.ImageGrid(tmp_path, num_images=16, scale=1)
     fit(tiny_dcgan(), images, callbacks=[grid])
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
@@ -73,7 +73,7 @@ def test_fixed_inputs_of_another_model_are_refused(images, tmp_path):
 
 
 def test_cgan_grid_has_one_row_per_class(images, labels, tmp_path):
-    grid = kg.callbacks.ImageGrid(tmp_path, num_images=6, gif=False)
+    grid = kg.callbacks.ImageGrid(tmp_path, num_images=6, gif=False, scale=1)
     cgan = tiny_cgan()
     fit(cgan, images, labels, epochs=1, callbacks=[grid])
     np.testing.assert_array_equal(grid.fixed["condition"], [0, 0, 1, 1, 2, 2])
@@ -87,7 +87,9 @@ def test_cgan_grid_has_one_row_per_class(images, labels, tmp_path):
 
 def test_vae_grid_shows_originals_reconstructions_and_samples(images, tmp_path):
     data = (images + 1) / 2
-    grid = kg.callbacks.ImageGrid(tmp_path, num_images=9, examples=data, gif=False)
+    grid = kg.callbacks.ImageGrid(
+        tmp_path, num_images=9, examples=data, gif=False, scale=1
+    )
     vae = tiny_vae()
     vae.compile()
     fit(vae, data, epochs=1, callbacks=[grid])
@@ -120,3 +122,9 @@ def test_grids_go_to_tensorboard_beside_keras_scalars(images, tmp_path):
     tags = read_tags(log_dir / "train")
     assert tags["samples"] == ["images", "images"]
     assert "epoch_d_loss" in tags and "epoch_real_score" in tags
+
+
+def test_grids_are_enlarged_to_a_readable_size_by_default(images, tmp_path):
+    fit(tiny_dcgan(), images, epochs=1, callbacks=[kg.callbacks.ImageGrid(tmp_path)])
+    # 64 tiles of 8x8: 82 pixels a side, enlarged 7x to 574 >= 512.
+    assert png_shape(tmp_path / "epoch_0001.png") == (574, 574, 1)

@@ -103,3 +103,19 @@ def test_samples_beyond_the_value_range_are_clipped_not_refused(evaluator):
     )
     scores = kg.evaluation.evaluate(gan, num_samples=20, evaluator=evaluator)
     assert np.isfinite(scores["frechet_distance"])
+
+
+def test_real_digit_scores_belong_to_the_bundled_classifier():
+    import hashlib
+    import json
+
+    from keras_gen.evaluation.classifier import WEIGHTS
+    from keras_gen.evaluation.evaluate import REAL_DIGIT_SCORES
+
+    record = json.loads(REAL_DIGIT_SCORES.read_text())
+    # Written by scripts/real_digit_scores.py for these very weights.
+    assert (
+        record["classifier_sha256"] == hashlib.sha256(WEIGHTS.read_bytes()).hexdigest()
+    )
+    real = kg.evaluation.real_digit_scores()
+    assert 0 <= real["frechet_distance"] < 2 and real["classifier_score"] > 9

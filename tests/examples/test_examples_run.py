@@ -30,7 +30,9 @@ def run_example(name, argv):
 
 def test_export_and_serve_example(fake_mnist, tmp_path):
     out = tmp_path / "run"
-    run_example("export_and_serve", ["--data", fake_mnist, "--epochs", 1, "--out", out])
+    run_example(
+        "export_and_serve", ["--data-dir", fake_mnist, "--epochs", 1, "--out", out]
+    )
     assert (out / "export" / "1" / "saved_model.pb").exists()
     assert (out / "served.png").exists() and (out / "sampled.png").exists()
 
@@ -52,7 +54,7 @@ def test_example_trains_writes_grids_and_saves(
     name, extra, saved, fake_mnist, tmp_path
 ):
     out = tmp_path / "run"
-    run_example(name, ["--data", fake_mnist, "--epochs", 1, "--out", out, *extra])
+    run_example(name, ["--data-dir", fake_mnist, "--epochs", 1, "--out", out, *extra])
     assert list((out / "samples").glob("epoch_*.png")), "no sample grid written"
     model = keras.models.load_model(out / saved)
     assert model.compiled
@@ -62,7 +64,7 @@ def test_resume_example_continues_after_the_interruption(fake_mnist, tmp_path, c
     out = tmp_path / "run"
     history = run_example(
         "resume_training",
-        ["--data", fake_mnist, "--epochs", 2, "--out", out, "--base-filters", 4],
+        ["--data-dir", fake_mnist, "--epochs", 2, "--out", out, "--base-filters", 4],
     )
     assert history.epoch == [1]  # epoch 2 only: epoch 1 came from the checkpoint
     assert "Resuming from ckpt-0001.keras" in capsys.readouterr().out

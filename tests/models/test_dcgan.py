@@ -16,12 +16,23 @@ def test_builds_for_the_image_shape_and_trains(shape):
     assert dcgan.generate(2, seed=0).shape == (2,) + shape
 
 
-def test_default_networks_are_the_tuned_ones():
+def test_defaults_are_the_papers_and_the_mnist_preset_is_named():
     dcgan = kg.DCGAN(image_shape=(28, 28, 1))
-    assert dcgan.latent_dim == 16
-    assert dcgan.generator.input_shape == (None, 16)
-    assert dcgan.base_filters == 64
-    assert dcgan.ema == 0.999
+    assert (dcgan.latent_dim, dcgan.base_filters, dcgan.ema) == (100, 64, None)
+    assert dcgan.preset is None
+    tuned = kg.DCGAN.from_preset("mnist")
+    assert tuned.generator.input_shape == (None, 16)
+    assert (tuned.image_shape, tuned.ema, tuned.preset) == ((28, 28, 1), 0.999, "mnist")
+    # Arguments replace the preset's.
+    wide = kg.DCGAN.from_preset("mnist", image_shape=(32, 32, 3), latent_dim=8)
+    assert (wide.image_shape, wide.latent_dim, wide.ema) == ((32, 32, 3), 8, 0.999)
+
+
+def test_unknown_preset_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"Unknown DCGAN preset 'cifar'.*'mnist'"):
+        kg.DCGAN.from_preset("cifar")
+    with pytest.raises(ValueError, match=r"Unknown DCGAN preset"):
+        kg.DCGAN(preset="mnsit")
 
 
 def test_unsupported_shape_is_a_clear_error():

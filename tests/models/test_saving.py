@@ -120,34 +120,12 @@ def test_dcgan_round_trip_keeps_the_default_regularization(tmp_path):
     model.compile()
     model.save(tmp_path / "dcgan.keras")
     restored = keras.models.load_model(tmp_path / "dcgan.keras")
-    assert restored.ema == 0.999
+    assert restored.ema == 0.999 and restored.preset == "mnist"
     assert (restored.label_smoothing, restored.r1_penalty, restored.r1_batch_size) == (
         0.1,
         0.3,
         16,
     )
-
-
-def test_a_compile_config_from_before_r1_loads_without_r1():
-    model = tiny_dcgan()
-    model.compile()
-    config = model.get_compile_config()
-    del config["r1_penalty"], config["r1_batch_size"]
-    old = tiny_dcgan()
-    old.compile_from_config(config)
-    assert (old.label_smoothing, old.r1_penalty, old.r1_batch_size) == (0.1, 0.0, None)
-
-
-def test_a_compile_config_from_before_reuse_loads_generating_anew():
-    model = tiny_dcgan()
-    model.compile()
-    assert model.get_compile_config()["reuse_fake_images"] == "auto"
-    assert model.reuse_fake_images is True
-    config = model.get_compile_config()
-    del config["reuse_fake_images"]
-    old = tiny_dcgan()
-    old.compile_from_config(config)
-    assert old.reuse_fake_images is False  # as that model was trained
 
 
 def test_gan_round_trip_keeps_the_loss_options(tmp_path):

@@ -26,7 +26,8 @@ def gradient_penalty(critic, real_images, fake_images, weights):
 
     Args:
         critic: images to logits.
-        real_images, fake_images: batches of the same shape.
+        real_images: a batch of real images.
+        fake_images: a batch of generated images of the same shape.
         weights: `(batch, 1, 1, 1)` interpolation weights, uniform in [0, 1]:
             `x_hat = weights * real + (1 - weights) * fake`.
     """

@@ -85,27 +85,33 @@ for kind in ("mlp_gan", "cgan"):
 """
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("jax") is None, reason="needs JAX installed"
+# One JAX process for both checks of the JAX reference (a process costs seconds).
+JAX_CHECKS = (
+    JAX_REFERENCE_TRAINS
+    + """
+import sys
+sys.argv = ["throughput", "--repeats", "1", "--models", "cgan",
+            "--steps-scale", "0.07", "--bare-jax-loop"]
+throughput.main()
+"""
 )
-def test_the_jax_reference_updates_both_networks_through_fit():
-    output = run_python("-c", JAX_REFERENCE_TRAINS, backend="jax")
-    assert output.split() == ["mlp_gan", "ok", "cgan", "ok"]
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("jax") is None, reason="needs JAX installed"
-)
-def test_bare_jax_loop_times_the_references_own_step():
-    output = run_module(
-        "benchmarks.throughput",
-        *("--repeats", "1", "--models", "cgan", "--steps-scale", "0.07"),
-        "--bare-jax-loop",
-        backend="jax",
-    )
+@pytest.fixture(scope="module")
+def jax_checks():
+    if importlib.util.find_spec("jax") is None:
+        pytest.skip("needs JAX installed")
+    return run_python("-c", JAX_CHECKS, backend="jax")
+
+
+def test_the_jax_reference_updates_both_networks_through_fit(jax_checks):
+    assert "mlp_gan ok" in jax_checks and "cgan ok" in jax_checks
+
+
+def test_bare_jax_loop_times_the_references_own_step(jax_checks):
     assert re.search(
-        r"cgan .* keras_gen +[\d.]+ img/s +bare loop +[\d.]+ img/s", output
-    )
+        r"cgan .* keras_gen +[\d.]+ img/s +bare loop +[\d.]+ img/s", jax_checks
+    ), jax_checks
 
 
 def test_quality_trains_each_model_for_the_steps_asked(tmp_path):

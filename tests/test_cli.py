@@ -1,6 +1,8 @@
 """`keras-gen` train / sample / export / evaluate on a tiny local MNIST file."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -236,3 +238,23 @@ def test_the_installed_entry_point_runs():
     )
     assert result.returncode == 0
     assert "train" in result.stdout and "evaluate" in result.stdout
+
+
+def test_the_command_keeps_tensorflows_native_log_lines_out():
+    command = shutil.which("keras-gen") or os.path.join(
+        os.path.dirname(sys.executable), "keras-gen"
+    )
+    if not os.path.exists(command):
+        pytest.skip("the keras-gen command is not installed")
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_GEN_NATIVE_LOGS"}
+
+    def stderr(*args):
+        result = subprocess.run(
+            [command, *args], capture_output=True, text=True, timeout=120, env=env
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stderr
+
+    assert stderr("--help") == ""
+    # --debug keeps them: TensorFlow writes its start-up lines on import.
+    assert "absl::InitializeLog" in stderr("--debug", "--help")

@@ -49,3 +49,17 @@ def test_plot_history_takes_a_keras_history(images, tmp_path):
 def test_plot_history_needs_something_to_plot():
     with pytest.raises(ValueError, match="No losses"):
         kg.plot_history({"accuracy": [0.5]})
+
+
+def test_a_one_epoch_history_shows_its_points():
+    figure = kg.plot_history({"d_loss": [1.3], "g_loss": [0.8]})
+    assert [line.get_marker() for line in figure.axes[0].lines] == ["o", "o"]
+
+
+def test_upscale_enlarges_small_grids_to_a_readable_size():
+    grid = kg.visualization.image_grid(np.zeros((64, 28, 28, 1)))
+    assert grid.shape == (242, 242, 1)
+    assert kg.visualization.upscale(grid).shape == (726, 726, 1)
+    assert kg.visualization.upscale(np.zeros((600, 20, 3))).shape == (600, 20, 3)
+    with pytest.raises(ValueError, match="factor"):
+        kg.visualization.upscale(grid, 0)

@@ -1,9 +1,11 @@
-"""Loads a `.keras` file (or builds a model), trains one epoch, saves it.
+"""Loads `.keras` files (or builds models), trains each one epoch, saves them.
 
-Usage: python -m tests.backends.continue_training KIND IN.keras|new OUT.keras
+Usage: python -m tests.backends.continue_training IN_DIR|new OUT_DIR KIND...
 
-Prints one JSON line: images generated from fixed noise right after loading
-and right before saving, and the train-step count before and after.
+For each KIND, loads `IN_DIR/KIND.keras` (or builds a new model), trains it
+one epoch and saves `OUT_DIR/KIND.keras`. Prints one JSON line, by kind:
+images generated from fixed noise right after loading and right before
+saving, and the train-step count before and after.
 """
 
 import json
@@ -30,7 +32,7 @@ def steps(model):
     return int(model.optimizer.iterations)
 
 
-def main(kind, source, target):
+def continue_training(kind, source, target):
     if source == "new":
         model = {
             "dcgan": lambda: tiny_dcgan(ema=0.9),
@@ -55,18 +57,26 @@ def main(kind, source, target):
     losses = {name: float(values[-1]) for name, values in history.history.items()}
     saved = sample(model, kind)
     model.save(target)
-    print(
-        json.dumps(
-            {
-                "backend": keras.backend.backend(),
-                "loaded": loaded.tolist(),
-                "saved": saved.tolist(),
-                "steps_before": before,
-                "steps_after": steps(model),
-                "losses": losses,
-            }
+    return {
+        "backend": keras.backend.backend(),
+        "loaded": loaded.tolist(),
+        "saved": saved.tolist(),
+        "steps_before": before,
+        "steps_after": steps(model),
+        "losses": losses,
+    }
+
+
+def main(source, target, *kinds):
+    reports = {
+        kind: continue_training(
+            kind,
+            source if source == "new" else f"{source}/{kind}.keras",
+            f"{target}/{kind}.keras",
         )
-    )
+        for kind in kinds
+    }
+    print(json.dumps(reports))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """A `.keras` file saved on one backend loads on another and training continues.
 
 Each model goes round TensorFlow -> JAX -> PyTorch -> TensorFlow, one epoch
-per backend, each in its own process (`tests/backends/continue_training.py`).
+per backend, each backend in its own process (`tests/backends/continue_training.py`,
+which takes every model kind in one process).
 """
 
 import importlib.util
@@ -21,20 +22,30 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def continue_training(backend, kind, source, target):
-    output = run_module(
-        "tests.backends.continue_training", kind, source, target, backend=backend
-    )
-    return json.loads(output.strip().splitlines()[-1])
+KINDS = ("dcgan", "cgan", "vae")
 
 
-@pytest.mark.parametrize("kind", ["dcgan", "cgan", "vae"])
-def test_round_trip_through_every_backend(tmp_path, kind):
-    source = "new"
-    previous = None
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """The reports of every hop, by hop and kind."""
+    folder = tmp_path_factory.mktemp("chain")
+    source, hops = "new", []
     for hop, backend in enumerate(CHAIN):
-        target = tmp_path / f"{hop}-{backend}.keras"
-        report = continue_training(backend, kind, source, target)
+        target = folder / f"{hop}-{backend}"
+        target.mkdir()
+        output = run_module(
+            "tests.backends.continue_training", source, target, *KINDS, backend=backend
+        )
+        hops.append(json.loads(output.strip().splitlines()[-1]))
+        source = target
+    return hops
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_round_trip_through_every_backend(chain, kind):
+    previous = None
+    for backend, reports in zip(CHAIN, chain):
+        report = reports[kind]
         assert report["backend"] == backend
         if previous is not None:
             # The loaded model is the saved one: same images from the same noise,
@@ -44,4 +55,4 @@ def test_round_trip_through_every_backend(tmp_path, kind):
         assert report["steps_after"] == report["steps_before"] + STEPS_PER_EPOCH
         assert all(np.isfinite(v) for v in report["losses"].values()), report["losses"]
         assert not np.allclose(report["saved"], report["loaded"])  # it trained
-        previous, source = report, target
+        previous = report

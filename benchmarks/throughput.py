@@ -29,6 +29,9 @@ optimizers in a `MultiOptimizer`); the VAE uses Keras' own train step with a
 without `fit()` instead: what `fit()` itself costs per step. `--all-backends`
 runs the script once per installed backend and prints every row.
 
+`--compare-data-check` times keras_gen's model with its per-batch data check
+(the default) against `compile(check_data=False)`: what the check costs.
+
 `--compare-precision mixed_bfloat16` times keras_gen's model under that policy
 against the same model in float32 instead, on every row and backend, and prints
 the speed-up: on a GPU, that is the mixed-precision gain. Where TensorFlow is
@@ -542,6 +545,27 @@ def against_float32(kind, policy, steps, repeats, compile_kwargs):
     )
 
 
+def against_unchecked(kind, steps, repeats, compile_kwargs):
+    """keras_gen's model with its per-batch data check against the same model
+    compiled with `check_data=False`: what the check costs."""
+    models = []
+    for check_data in (True, False):
+        model, batch, data = keras_gen_model(
+            kind, {**compile_kwargs, "check_data": check_data}
+        )
+        models.append(model)
+    (checked, checked_cpu), (unchecked, unchecked_cpu) = take_turns(
+        models, _dataset(data), batch, steps, repeats
+    )
+    print(
+        f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(model.jit_compile):<5}  "
+        f"checked {checked:8.1f} img/s  unchecked {unchecked:8.1f} img/s  "
+        f"ratio {checked / unchecked:.3f}  |  per CPU-second ratio "
+        f"{checked_cpu / unchecked_cpu:.3f}",
+        flush=True,
+    )
+
+
 def run(
     models,
     steps_scale,
@@ -549,10 +573,13 @@ def run(
     compile_kwargs,
     compare_precision=None,
     bare_jax_loop=False,
+    compare_data_check=False,
 ):
     for kind in models:
         steps = max(2, int(STEPS[kind] * steps_scale))
-        if compare_precision:
+        if compare_data_check:
+            against_unchecked(kind, steps, repeats, compile_kwargs)
+        elif compare_precision:
             against_float32(kind, compare_precision, steps, repeats, compile_kwargs)
         else:
             against_hand_written(kind, steps, repeats, compile_kwargs, bare_jax_loop)
@@ -577,6 +604,12 @@ def main():
         metavar="POLICY",
         help="instead of the hand-written rows, time keras_gen under this "
         "policy (e.g. mixed_bfloat16) against keras_gen in float32, every row",
+    )
+    parser.add_argument(
+        "--compare-data-check",
+        action="store_true",
+        help="instead of the hand-written rows, time keras_gen with its "
+        "per-batch data check against compile(check_data=False), every row",
     )
     parser.add_argument(
         "--bare-jax-loop",
@@ -629,6 +662,7 @@ def main():
         compile_kwargs,
         args.compare_precision,
         args.bare_jax_loop,
+        args.compare_data_check,
     )
 
 

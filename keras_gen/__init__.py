@@ -18,6 +18,7 @@ if native_logs.wanted():  # the `keras-gen` command: before TensorFlow loads
 
 from keras_gen import (  # noqa: E402
     callbacks,
+    data_check,
     datasets,
     distribute,
     evaluation,
@@ -42,6 +43,7 @@ __all__ = [
     "VAE",
     "GenerativeModel",
     "callbacks",
+    "data_check",
     "datasets",
     "distribute",
     "evaluation",

@@ -31,10 +31,14 @@ prints one line and exits with status 2.
 
 import argparse
 import json
+import os
 import pathlib
 import sys
+import warnings
 
 import keras
+
+from keras_gen import validation
 
 RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
@@ -186,6 +190,10 @@ def load_run_model(run, modules=()):
                 )
             path = list(checkpoints.values())[-1]
     try:
+        validation.check_keras_file(path)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    try:
         return keras.models.load_model(path)
     except TypeError as error:
         name = _class_name(path)
@@ -234,6 +242,25 @@ class HistoryLog(keras.callbacks.CSVLogger):
         super().on_epoch_end(epoch + 1, logs)
 
 
+def _data_source(settings, caught):
+    """Where the training data came from, in words."""
+    from keras_gen.datasets.mnist_sources import DATA_DIR_ENV
+
+    name, data_dir = settings["dataset"], settings["data_dir"]
+    if name == "mnist" and not data_dir:
+        data_dir = os.environ.get(DATA_DIR_ENV)
+    if data_dir:
+        return f"{name} from {data_dir}"
+    if name == "mnist":
+        offline = any("could not be downloaded" in str(w.message) for w in caught)
+        return (
+            "the 10,000 MNIST test digits shipped with keras_gen (offline)"
+            if offline
+            else "mnist from tensorflow-datasets"
+        )
+    return f"{name} from tensorflow-datasets"
+
+
 def _preset(args):
     """The DCGAN preset a new run uses: `--preset`, else "mnist" for MNIST at 28x28."""
     if args.model != "dcgan":
@@ -265,6 +292,11 @@ def train(args):
                 f"{run} already holds a run; pass --resume to continue it, or "
                 "choose another --out"
             )
+        if run.is_file() or (run.is_dir() and any(run.iterdir())):
+            raise UsageError(
+                f"{run} already holds files and no run; choose a new or empty "
+                "--out, so that nothing there is overwritten"
+            )
         if args.model == "cgan" and args.num_classes is None:
             args.num_classes = 10
         if args.model == "vae" and any(
@@ -283,19 +315,24 @@ def train(args):
             settings["ema"] = settings["ema"] or None  # --ema 0: no average
         if settings["data_dir"] is not None:
             settings["data_dir"] = str(pathlib.Path(settings["data_dir"]).resolve())
-    try:
-        dataset = load_dataset(settings)
-    except FileNotFoundError as error:
-        raise UsageError(str(error)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            dataset = load_dataset(settings)
+        except FileNotFoundError as error:
+            raise UsageError(str(error)) from None
+    for warning in caught:  # shown as they would have been
+        warnings.warn_explicit(
+            warning.message, warning.category, warning.filename, warning.lineno
+        )
     spec = dataset.element_spec
     image_shape = tuple((spec[0] if isinstance(spec, tuple) else spec).shape[1:])
     batches = int(dataset.cardinality())
-    source = f" from {settings['data_dir']}" if settings["data_dir"] else ""
     count = (
         f"{batches:,} batches of {settings['batch_size']}" if batches > 0 else "batches"
     )
     print(
-        f"Training a {settings['model']} on {settings['dataset']}{source}: "
+        f"Training a {settings['model']} on {_data_source(settings, caught)}: "
         f"{count} images of shape {image_shape} per epoch."
     )
     model = build_model(settings, image_shape)
@@ -367,9 +404,18 @@ def _conditions(args, model):
     return conditions
 
 
+def _check_output_file(path, overwrite):
+    if path.exists() and not overwrite:
+        raise UsageError(
+            f"{path} already exists; choose another --out, or pass --overwrite "
+            "to replace it"
+        )
+
+
 def sample(args):
     import keras_gen as kg
 
+    _check_output_file(args.out, args.overwrite)
     model = load_run_model(args.run, args.imports)
     conditions = _conditions(args, model)
     images = model.generate(args.num, seed=args.seed, condition=conditions)
@@ -380,7 +426,7 @@ def sample(args):
 
 def export(args):
     model = load_run_model(args.run, args.imports)
-    path = model.export_generator(args.export_dir)
+    path = model.export_generator(args.export_dir, overwrite=args.overwrite)
     print(f"Exported {type(model).__name__} generator to {path}")
 
 
@@ -568,6 +614,9 @@ def make_parser():
     )
     sample_parser.add_argument("--columns", type=_positive)
     sample_parser.add_argument(
+        "--overwrite", action="store_true", help="replace an existing --out file"
+    )
+    sample_parser.add_argument(
         "--scale",
         type=_positive,
         help="enlarge the grid by this factor (default: enough for a side of "
@@ -584,6 +633,12 @@ def make_parser():
     )
     export_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     export_parser.add_argument("export_dir", type=pathlib.Path)
+    export_parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace whatever is at export_dir (a previous keras_gen export "
+        "is replaced without it)",
+    )
     _add_import_option(export_parser)
     export_parser.set_defaults(handler=export)
 

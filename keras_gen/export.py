@@ -37,9 +37,22 @@ with `KERAS_BACKEND=tensorflow` (or `jax`) and export it there.
 The EMA weights of a GAN's generator are exported when EMA is on.
 """
 
+import json
+import os
 import pathlib
+import shutil
+
+from keras_gen import validation
 
 SAMPLE = "sample"
+#: The file that marks a folder as an export of keras_gen's.
+MARKER = "keras_gen_export.json"
+
+
+def _version():
+    from keras_gen import __version__
+
+    return __version__
 
 
 def _tf():
@@ -193,7 +206,47 @@ def _add_sample_endpoint(tf, archive, model, serve, inputs):
     _add_endpoint(tf, archive, SAMPLE, sample, specs)
 
 
-def export_generator(model, path, verbose=False):
+def _is_our_export(path):
+    """Whether the folder `path` holds a SavedModel this module wrote."""
+    return (path / MARKER).is_file() and (path / "saved_model.pb").is_file()
+
+
+def _check_target(path, overwrite):
+    """Raises `FileExistsError` unless writing to `path` loses nothing of the user's."""
+    if overwrite or not path.exists():
+        return
+    if not path.is_dir():
+        raise FileExistsError(
+            f"{path} is an existing file; export_generator() writes a SavedModel "
+            "folder there. Choose another path, or pass overwrite=True to "
+            "replace the file."
+        )
+    if any(path.iterdir()) and not _is_our_export(path):
+        raise FileExistsError(
+            f"{path} is a folder that already holds files and no keras_gen "
+            "export; writing the SavedModel in among them could overwrite "
+            "them. Choose an empty or new folder (for TensorFlow Serving a "
+            "new version number, e.g. .../2), or pass overwrite=True to "
+            "replace the folder."
+        )
+
+
+def _move_into_place(written, path):
+    """Renames the finished export `written` to `path`, replacing what was there
+    only once the new one is complete."""
+    old = None
+    if path.exists() or path.is_symlink():
+        old = path.with_name(f".{path.name}.replaced-{os.getpid()}")
+        os.replace(path, old)
+    os.replace(written, path)
+    if old is not None:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+
+
+def export_generator(model, path, verbose=False, overwrite=False):
     """Writes what `model` serves as a TensorFlow SavedModel.
 
     The signatures are the model's `serving_endpoints()` (see the table in
@@ -201,11 +254,19 @@ def export_generator(model, path, verbose=False):
     `serving_default` takes noise. Any `kg.models.GenerativeModel`, a user's
     own subclass included, can be exported.
 
+    Nothing of the user's is overwritten: an existing file, or a non-empty
+    folder that is not an export of keras_gen's, is refused unless
+    `overwrite=True`. The SavedModel is written to a temporary folder beside
+    `path` and renamed into place when complete, so a crash never leaves a
+    half-written export where a previous one was.
+
     Args:
         model: a trained keras_gen model.
         path: folder to write the SavedModel to. For TensorFlow Serving, use
-            a numbered version folder, e.g. `exports/dcgan/1`.
-        verbose: print the signatures written.
+            a numbered version folder, e.g. `exports/dcgan/1`. A previous
+            keras_gen export there is replaced.
+        verbose: print the signatures written. Default False.
+        overwrite: replace whatever is at `path`. Default False.
 
     Returns:
         the path written, as a `pathlib.Path`.
@@ -227,6 +288,7 @@ def export_generator(model, path, verbose=False):
     """
     import keras
 
+    validation.check_flag(overwrite, "overwrite")
     tf = _tf()
     if not callable(getattr(model, "serving_endpoints", None)):
         raise TypeError(
@@ -246,5 +308,18 @@ def export_generator(model, path, verbose=False):
         if index == 0 and model.noise_name in inputs:
             _add_sample_endpoint(tf, archive, model, serve, inputs)
     path = pathlib.Path(path)
-    archive.write_out(str(path), verbose=verbose)
+    _check_target(path, overwrite)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = path.with_name(f".{path.name}.writing-{os.getpid()}")
+    if written.exists():
+        shutil.rmtree(written)
+    try:
+        archive.write_out(str(written), verbose=verbose)
+        (written / MARKER).write_text(
+            json.dumps({"keras_gen": _version(), "model": type(model).__name__}) + "\n"
+        )
+        _move_into_place(written, path)
+    finally:
+        if written.exists():
+            shutil.rmtree(written)
     return path

@@ -20,6 +20,8 @@ import math
 import keras
 from keras import layers
 
+from keras_gen import validation
+
 
 def _conv_init():
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
@@ -96,6 +98,9 @@ def mlp_generator(
     generator.output_shape  # (None, 28, 28, 1)
     ```
     """
+    _check_sizes(
+        latent_dim=latent_dim, image_shape=image_shape, hidden_units=hidden_units
+    )
     noise = keras.Input((latent_dim,), name="noise")
     x = noise
     for units in hidden_units:
@@ -121,6 +126,7 @@ def mlp_discriminator(
     discriminator.output_shape  # (None, 1)
     ```
     """
+    _check_sizes(image_shape=image_shape, hidden_units=hidden_units)
     images = keras.Input(tuple(image_shape), name="images")
     x = layers.Flatten()(images)
     for units in hidden_units:
@@ -131,6 +137,18 @@ def mlp_discriminator(
 
 
 # --- DCGAN ------------------------------------------------------------------
+
+
+def _check_sizes(image_shape=None, hidden_units=(), **sizes):
+    """Raises `ValueError` naming the first size that is not a whole number >= 1
+    (`None` sizes are left out), or a bad `image_shape`."""
+    for name, value in sizes.items():
+        if value is not None:
+            validation.check_count(value, name)
+    for width in hidden_units:
+        validation.check_count(width, "hidden_units' widths")
+    if image_shape is not None:
+        validation.check_shape(image_shape, "image_shape")
 
 
 def _filters(base_filters, level):
@@ -170,6 +188,7 @@ def dcgan_generator(
     generator.output_shape  # (None, 64, 64, 1)
     ```
     """
+    _check_sizes(latent_dim=latent_dim, base_filters=base_filters, input_dim=input_dim)
     base_h, base_w, doublings = spatial_plan(image_shape)
     if doublings < 1:
         raise ValueError(
@@ -234,6 +253,7 @@ def dcgan_discriminator(
     discriminator.output_shape  # (None, 1)
     ```
     """
+    _check_sizes(base_filters=base_filters, input_channels=input_channels)
     _, _, doublings = spatial_plan(image_shape)
     if doublings < 1:
         raise ValueError(
@@ -293,6 +313,9 @@ def vae_encoder(
     [tuple(shape) for shape in encoder.output_shape]  # [(None, 16), (None, 16)]
     ```
     """
+    _check_sizes(
+        latent_dim=latent_dim, base_filters=base_filters, input_channels=input_channels
+    )
     _, _, doublings = spatial_plan(image_shape)
     channels = input_channels or image_shape[-1]
     images = keras.Input(tuple(image_shape[:2]) + (channels,), name="images")
@@ -339,6 +362,7 @@ def vae_decoder(
     decoder.output_shape  # (None, 28, 28, 1)
     ```
     """
+    _check_sizes(latent_dim=latent_dim, base_filters=base_filters, input_dim=input_dim)
     _, _, doublings = spatial_plan(image_shape)
     ups = min(doublings, 2)
     grid_h, grid_w = image_shape[0] // 2**ups, image_shape[1] // 2**ups

@@ -5,6 +5,8 @@ import threading
 
 import keras
 
+from keras_gen import data_check
+
 
 class NonFiniteLossError(FloatingPointError):
     """Raised when a training loss becomes NaN or infinite."""
@@ -90,6 +92,28 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
             earliest, self._earliest = self._earliest, None
         if earliest is not None:
             self.handle_non_finite(earliest[1])
+        # The epoch's data-check findings: not for the history or TensorBoard.
+        findings = {
+            key: (logs or {}).pop(key, None)
+            for key in (data_check.LOG_KEY, f"val_{data_check.LOG_KEY}")
+        }
+        problem = self._data_problem(findings[f"val_{data_check.LOG_KEY}"])
+        if problem:
+            self.handle_non_finite(
+                data_check.BadBatchError(
+                    f"Training stopped at epoch {epoch + 1}: a batch of the "
+                    f"validation data does not suit the model: {problem}"
+                )
+            )
+
+    def on_test_batch_end(self, batch, logs=None):
+        (logs or {}).pop(data_check.LOG_KEY, None)
+
+    def _data_problem(self, values):
+        """What the data check's findings say is wrong, or None."""
+        if values is None or self._training_model is None:
+            return None
+        return data_check.describe(list(values), self._training_model)
 
     def handle_non_finite(self, error):
         """Called with the `NonFiniteLossError` of the first bad batch; raises it.
@@ -100,7 +124,16 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
         raise error
 
     def _check(self, batch, logs):
-        """The error for the first non-finite `*loss` in `logs`, or None."""
+        """The error for a batch the data check flags or the first non-finite
+        `*loss` in `logs`, or None. Removes the data check from `logs`."""
+        problem = self._data_problem((logs or {}).pop(data_check.LOG_KEY, None))
+        if problem:
+            return data_check.BadBatchError(
+                f"Training stopped at epoch {self._epoch + 1}, batch {batch + 1}: "
+                f"the batch does not suit the model: {problem} The model has "
+                "trained on it, so resume from your last checkpoint once the data "
+                "are fixed. (`compile(check_data=False)` turns this check off.)"
+            )
         for name, value in (logs or {}).items():
             if not name.endswith("loss"):
                 continue

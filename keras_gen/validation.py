@@ -7,7 +7,7 @@ value checks run on numpy data, on the first batch `fit()` will see.
 import numpy as np
 
 
-def _normalise_hint(value_range):
+def normalise_hint(value_range):
     low, high = value_range
     if (low, high) == (-1.0, 1.0):
         return "scale uint8 images with `x / 127.5 - 1`"
@@ -86,7 +86,7 @@ def check_image_values(
     """
     images = np.asarray(images)
     low, high = value_range
-    hint = _normalise_hint(value_range)
+    hint = normalise_hint(value_range)
     if images.dtype == np.uint8:
         raise ValueError(
             f"{model_name} works on float images in [{low:g}, {high:g}], but "
@@ -112,6 +112,14 @@ def check_image_values(
         raise ValueError(
             f"{model_name} works on images in [{low:g}, {high:g}] ({reason}), "
             f"but the data spans [{found_low:g}, {found_high:g}]: {hint}."
+        )
+    if low < 0 <= found_low and found_high > 0:
+        raise ValueError(
+            f"{model_name} works on images in [{low:g}, {high:g}] ({reason}), "
+            f"but no pixel of the data is below 0 (they span [{found_low:g}, "
+            f"{found_high:g}]): images scaled to [0, 1] train on half the range. "
+            "Map them with `x * 2 - 1` (or scale uint8 images with "
+            "`x / 127.5 - 1`)."
         )
 
 
@@ -282,3 +290,89 @@ def check_condition(
                 f"{model_name} expects `{name}` in [{low:g}, {high:g}], but got "
                 f"values in [{found_low:g}, {found_high:g}]."
             )
+
+
+def check_flag(value, name):
+    """Returns `value` if it is a bool; raises `TypeError` naming `name` otherwise."""
+    if not isinstance(value, bool):
+        raise TypeError(f"`{name}` must be True or False; got {value!r}.")
+    return value
+
+
+def check_size(size, name):
+    """Raises `ValueError` unless `size` is `(height, width)` of whole numbers >= 1."""
+    if (
+        not isinstance(size, (tuple, list))
+        or len(size) != 2
+        or not all(
+            not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d >= 1
+            for d in size
+        )
+    ):
+        raise ValueError(
+            f"`{name}` must be (height, width), two whole numbers >= 1; got {size!r}."
+        )
+
+
+def check_choice(value, name, choices):
+    """Raises `ValueError` unless `value` is one of `choices`, naming them."""
+    if value not in choices:
+        raise ValueError(
+            f"`{name}` must be one of {', '.join(map(repr, choices))}; got {value!r}."
+        )
+
+
+def check_shape(shape, name):
+    """Returns `shape` as a tuple; raises `ValueError` unless it is
+    `(height, width, channels)` of whole numbers >= 1."""
+    if (
+        not isinstance(shape, (tuple, list))
+        or len(shape) != 3
+        or not all(
+            not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d >= 1
+            for d in shape
+        )
+    ):
+        raise ValueError(
+            f"`{name}` must be (height, width, channels), three whole numbers "
+            f">= 1; got {shape!r}."
+        )
+    return tuple(int(d) for d in shape)
+
+
+def check_range(value_range, name):
+    """Raises `ValueError` unless `value_range` is `(low, high)` with low < high."""
+    try:
+        low, high = value_range
+        ok = float(low) < float(high)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"`{name}` must be (low, high) with low < high, e.g. (-1, 1); got "
+            f"{value_range!r}."
+        )
+
+
+def check_keras_file(path):
+    """Raises `ValueError` unless `path` is a `.keras` archive (a zip file with
+    a `config.json`), naming the file; Keras' own message for a damaged file
+    ("File not found") misleads, since the file exists."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except FileNotFoundError:
+        raise
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ValueError(
+            f"{path} is not a valid .keras model file ({error}): it may be "
+            "truncated (an interrupted copy or save) or of another format. "
+            "Load a complete file saved with `model.save(...)`."
+        ) from None
+    if "config.json" not in names:
+        raise ValueError(
+            f"{path} is a zip archive but not a .keras model file: it has no "
+            "config.json. Load a file saved with `model.save(...)`."
+        )

@@ -84,6 +84,10 @@ def test_train_writes_a_complete_run_folder(dcgan_run):
 def test_resume_continues_the_run(tmp_path, mnist_file, capsys):
     run = tmp_path / "run"
     assert train(run, "gan", mnist_file, "--epochs", "1", "--hidden-units", "16") == 0
+    # It says what it trains on: the source and the size.
+    assert f"Training a gan on mnist from {mnist_file}: 4 batches of 16 images" in (
+        capsys.readouterr().out
+    )
     # Starting over on top of it is refused ...
     err = usage_error(
         capsys,
@@ -180,10 +184,11 @@ def test_cgan_samples_chosen_labels(tmp_path, mnist_file, capsys):
         == 0
     )
     assert grid.is_file()
+    other = tmp_path / "twelves.png"
     err = usage_error(
-        capsys, ["sample", str(run), "--labels", "12", "--out", str(grid)]
+        capsys, ["sample", str(run), "--labels", "12", "--out", str(other)]
     )
-    assert "[0, 10)" in err
+    assert "[0, 10)" in err and not other.exists()
 
 
 def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):

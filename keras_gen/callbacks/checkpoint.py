@@ -7,6 +7,7 @@ import warnings
 
 import keras
 
+from keras_gen import validation
 from keras_gen.distribute import is_chief
 
 NAME = "ckpt-{epoch:04d}.keras"
@@ -73,10 +74,10 @@ class Checkpoint(keras.callbacks.Callback):
 
     def __init__(self, directory, every=1, keep=3, restore=True):
         super().__init__()
-        if every < 1:
-            raise ValueError(f"`every` must be at least 1; got {every}.")
-        if keep is not None and keep < 1:
-            raise ValueError(f"`keep` must be at least 1 or None; got {keep}.")
+        validation.check_count(every, "every")
+        if keep is not None:
+            validation.check_count(keep, "keep (or None, to keep all)")
+        validation.check_flag(restore, "restore")
         self.directory = pathlib.Path(directory)
         self.every = int(every)
         self.keep = keep
@@ -105,6 +106,7 @@ class Checkpoint(keras.callbacks.Callback):
         failures = []
         for epoch, path in reversed(self.checkpoints().items()):
             try:
+                validation.check_keras_file(path)
                 self.model.load_weights(path)
             except Exception as error:  # a damaged file: try the one before
                 failures.append(f"{path.name}: {type(error).__name__}: {error}")

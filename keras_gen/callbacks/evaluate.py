@@ -2,6 +2,8 @@
 
 import keras
 
+from keras_gen import validation
+
 
 class Evaluate(keras.callbacks.Callback):
     """Scores the model's samples every `every` epochs and adds the scores to the logs.
@@ -38,8 +40,8 @@ class Evaluate(keras.callbacks.Callback):
 
     def __init__(self, every=5, num_samples=10_000, evaluator=None, seed=0):
         super().__init__()
-        if every < 1 or num_samples < 2:
-            raise ValueError("`every` must be >= 1 and `num_samples` >= 2.")
+        validation.check_count(every, "every")
+        validation.check_count(num_samples, "num_samples", minimum=2)
         self.every = int(every)
         self.num_samples = int(num_samples)
         self.evaluator = evaluator

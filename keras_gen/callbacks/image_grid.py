@@ -5,7 +5,7 @@ import pathlib
 import keras
 import numpy as np
 
-from keras_gen import visualization
+from keras_gen import validation, visualization
 from keras_gen.distribute import is_chief
 
 FIXED_INPUTS = "fixed_inputs.npz"
@@ -81,8 +81,11 @@ class ImageGrid(keras.callbacks.Callback):
         scale="auto",
     ):
         super().__init__()
-        if num_images < 1 or every < 1:
-            raise ValueError("`num_images` and `every` must be at least 1.")
+        validation.check_count(num_images, "num_images")
+        validation.check_count(every, "every")
+        validation.check_count(seed, "seed", minimum=0)
+        if scale != "auto":
+            validation.check_count(scale, "scale")
         self.directory = pathlib.Path(directory)
         self.num_images = int(num_images)
         self.every = int(every)

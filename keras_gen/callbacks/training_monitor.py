@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from keras_gen import validation
 from keras_gen.non_finite import TerminateOnNonFinite
 
 
@@ -68,6 +69,19 @@ class TrainingMonitor(TerminateOnNonFinite):
             suggestion="Try lower learning rates, gradient_penalty=10.0, or "
             "check the data for NaN values."
         )
+        validation.check_flag(stop, "stop")
+        validation.check_count(patience, "patience")
+        validation.check_count(num_samples, "num_samples", minimum=2)
+        for name, value in (
+            ("win_margin", win_margin),
+            ("diversity_drop", diversity_drop),
+        ):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not (0 < value < 1)
+            ):
+                raise ValueError(f"`{name}` must lie in (0, 1); got {value!r}.")
         self.stop = stop
         self.patience = patience
         self.win_margin = win_margin

@@ -46,6 +46,11 @@ def check_images_and_labels(images, labels):
         labels = np.asarray(labels)
         if labels.ndim == 2 and labels.shape[1] == 1:
             labels = labels[:, 0]
+        if labels.ndim == 2 and labels.shape[1] > 1:
+            raise ValueError(
+                "Labels must be integer class ids of shape (N,); got shape "
+                f"{labels.shape}, which looks one-hot: pass `labels.argmax(-1)`."
+            )
         if labels.ndim != 1:
             raise ValueError(
                 f"Labels must be integer class ids of shape (N,); got shape {labels.shape}."

@@ -1,9 +1,11 @@
 """Datasets from a folder of image files."""
 
 import pathlib
+import warnings
 
 import keras
 
+from keras_gen import validation
 from keras_gen.datasets import pipeline
 
 IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -20,6 +22,7 @@ def from_directory(
     seed=None,
     drop_remainder=True,
     cache=False,
+    skip_bad_files=False,
 ):
     """A batched `tf.data.Dataset` of the images in a folder, resized to `image_size`.
 
@@ -39,6 +42,10 @@ def from_directory(
         seed: shuffle seed.
         drop_remainder: drop the last partial batch.
         cache: keep decoded images in memory (for folders that fit).
+        skip_bad_files: every image file is checked before training (its
+            format, with Pillow). False (default): the first file that is
+            not a readable image raises a `ValueError` naming it. True: such
+            files are left out, with one warning that counts them.
 
     Example:
 
@@ -59,10 +66,22 @@ def from_directory(
     directory = pathlib.Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"No folder at {directory}.")
-    if not any(path.suffix.lower() in IMAGE_SUFFIXES for path in directory.rglob("*")):
+    validation.check_size(image_size, "image_size")
+    validation.check_count(batch_size, "batch_size")
+    validation.check_choice(color_mode, "color_mode", ("rgb", "grayscale", "rgba"))
+    files = sorted(
+        path for path in directory.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES
+    )
+    if not files:
         raise ValueError(
             f"No images found in {directory} or its subfolders; readable files "
             f"end in {', '.join(IMAGE_SUFFIXES)}."
+        )
+    bad = _unreadable(files, stop_at_first=not skip_bad_files)
+    if bad and not skip_bad_files:
+        raise ValueError(
+            f"{bad[0]} is not a readable image ({bad[1]}). Remove or replace "
+            "it, or pass skip_bad_files=True to leave such files out."
         )
     dataset = keras.utils.image_dataset_from_directory(
         directory,
@@ -74,6 +93,13 @@ def from_directory(
         shuffle=False,
         verbose=False,
     )
+    if bad:
+        warnings.warn(
+            f"Leaving out {len(bad) // 2} of the {len(files)} image files in "
+            f"{directory} that are not readable images (the first: {bad[0]}).",
+            stacklevel=2,
+        )
+        dataset = dataset.ignore_errors()
     return pipeline.finish(
         dataset,
         batch_size,
@@ -84,3 +110,20 @@ def from_directory(
         drop_remainder=drop_remainder,
         cache=cache,
     )
+
+
+def _unreadable(files, stop_at_first):
+    """`[path, reason, path, reason, ...]` of the files Pillow cannot read as
+    images; stops at the first one when asked."""
+    from PIL import Image, UnidentifiedImageError
+
+    bad = []
+    for path in files:
+        try:
+            with Image.open(path) as image:
+                image.verify()
+        except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
+            bad += [path, f"{type(error).__name__}: {error}"]
+            if stop_at_first:
+                break
+    return bad

@@ -1,5 +1,7 @@
 """The tf.data pipeline every keras_gen dataset goes through."""
 
+from keras_gen import validation
+
 DEFAULT_SHUFFLE_BUFFER = 10_000
 
 
@@ -66,6 +68,10 @@ def finish(
             the usual training data of a Bernoulli VAE). Needs
             `value_range=(0, 1)`.
     """
+    validation.check_count(batch_size, "batch_size")
+    if image_size is not None:
+        validation.check_size(image_size, "image_size")
+    validation.check_range(value_range, "value_range")
     if binarize and tuple(value_range) != (0.0, 1.0):
         raise ValueError(
             f"binarize=True draws pixels as probabilities and needs "

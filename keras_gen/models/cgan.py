@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import networks
+from keras_gen import networks, validation
 from keras_gen.models import class_labels
 from keras_gen.models.gan import GAN
 
@@ -55,8 +55,10 @@ class CGAN(GAN):
         **kwargs,
     ):
         self.num_classes = class_labels.check_num_classes(num_classes)
+        validation.check_count(base_filters, "base_filters")
+        validation.check_count(latent_dim, "latent_dim")
         self.base_filters = base_filters
-        image_shape = tuple(image_shape)
+        image_shape = validation.check_shape(image_shape, "image_shape")
         if generator is None:
             generator = networks.dcgan_generator(
                 latent_dim=latent_dim,

@@ -7,6 +7,7 @@ def check_num_classes(num_classes):
     """Returns `num_classes` as an int; raises `ValueError` unless it is >= 2."""
     if (
         isinstance(num_classes, bool)
+        or not isinstance(num_classes, (int, float))
         or int(num_classes) != num_classes
         or num_classes < 2
     ):
@@ -15,8 +16,13 @@ def check_num_classes(num_classes):
 
 
 def one_hot(labels, num_classes, dtype):
-    """One-hot codes `(batch, num_classes)` of integer labels `(batch,)` or `(batch, 1)`."""
-    labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+    """One-hot codes `(batch, num_classes)` of integer labels `(batch,)` or `(batch, 1)`.
+
+    Labels outside `[0, num_classes)` are clipped into it, the same on every
+    backend (PyTorch would raise inside the step, TensorFlow and JAX give a
+    row of zeros); the train step's data check reports such a batch.
+    """
+    labels = ops.clip(ops.reshape(ops.cast(labels, "int32"), (-1,)), 0, num_classes - 1)
     return ops.one_hot(labels, num_classes, dtype=dtype)
 
 

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import networks
+from keras_gen import networks, validation
 from keras_gen.models import class_labels
 from keras_gen.models.vae import VAE
 
@@ -54,7 +54,8 @@ class CVAE(VAE):
         **kwargs,
     ):
         self.num_classes = class_labels.check_num_classes(num_classes)
-        image_shape = tuple(image_shape)
+        validation.check_count(latent_dim, "latent_dim")
+        image_shape = validation.check_shape(image_shape, "image_shape")
         if encoder is None:
             encoder = networks.vae_encoder(
                 image_shape,

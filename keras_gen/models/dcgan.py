@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import networks
+from keras_gen import networks, validation
 from keras_gen.models.gan import GAN, default_optimizer
 
 #: Named configurations of `DCGAN` (`DCGAN.from_preset(name)`): constructor
@@ -92,8 +92,10 @@ class DCGAN(GAN):
                 f"{', '.join(map(repr, PRESETS))}, or None for the paper's settings."
             )
         self.preset = preset
+        validation.check_count(base_filters, "base_filters")
+        validation.check_count(latent_dim, "latent_dim")
         self.base_filters = base_filters
-        image_shape = tuple(image_shape)
+        image_shape = validation.check_shape(image_shape, "image_shape")
         if generator is None:
             generator = networks.dcgan_generator(
                 latent_dim=latent_dim,

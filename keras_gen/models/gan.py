@@ -5,7 +5,7 @@ import dataclasses
 import keras
 from keras import ops
 
-from keras_gen import backend, penalties
+from keras_gen import backend, penalties, validation
 from keras_gen.models.adversarial_options import AdversarialOptions
 from keras_gen.models.generative_model import GenerativeModel
 
@@ -158,14 +158,14 @@ class GAN(GenerativeModel):
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
+        validation.check_count(latent_dim, "latent_dim")
         if ema is not None and not 0.0 < ema < 1.0:
             raise ValueError(
                 f"`ema` is the decay of a moving average and must lie in "
                 f"(0, 1), e.g. 0.999; got {ema!r}. Pass None to disable it."
             )
+        validation.check_range(value_range, "value_range")
         low, high = value_range
-        if not low < high:
-            raise ValueError(f"`value_range` must be (low, high); got {value_range}.")
 
         # === Networks ===
         self.generator = generator
@@ -275,6 +275,7 @@ class GAN(GenerativeModel):
         label_smoothing="auto",
         d_steps=1,
         reuse_fake_images=True,
+        check_data=True,
         **kwargs,
     ):
         """Configures the adversarial training.
@@ -323,6 +324,11 @@ class GAN(GenerativeModel):
                 from fresh noise, as keras.io's GAN examples do, for a second
                 generator forward pass per step (`docs/benchmarks.md` has the
                 cost). Either way the same on every backend and compiler.
+            check_data: check every batch in the train step (the images'
+                range, a condition's range) and stop `fit()` at the first bad
+                one with a `BadBatchError` naming it. Default True; False
+                skips the check for data you vouch for
+                (`docs/benchmarks.md` has its cost).
             **kwargs: passed to `keras.Model.compile`: `jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`.
         """
@@ -349,6 +355,7 @@ class GAN(GenerativeModel):
         self.options = options
         for field in dataclasses.fields(options):
             setattr(self, field.name, getattr(options, field.name))
+        self.check_data = validation.check_flag(check_data, "check_data")
         self._compile_kwargs = dict(kwargs)
         kwargs.setdefault("jit_compile", self.default_jit_compile())
         super().compile(
@@ -397,6 +404,7 @@ class GAN(GenerativeModel):
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
             **self.options.get_config(),
+            "check_data": self.check_data,
             **self._compile_kwargs,
         }
 
@@ -412,7 +420,7 @@ class GAN(GenerativeModel):
         adversarial_loss = getattr(self, "adversarial_loss", None)
         if adversarial_loss is not None and adversarial_loss.probabilistic:
             trackers += [self.real_score_tracker, self.fake_score_tracker]
-        return trackers
+        return trackers + [self.data_check_tracker]
 
     # --- Train step (backend-neutral; gradients via keras_gen.backend) -------
 
@@ -522,6 +530,7 @@ class GAN(GenerativeModel):
         """`d_steps` discriminator updates, then one generator update."""
         real_images, condition = self.unpack_batch(data)
         self.check_image_shape(real_images)
+        self.check_batch_in_graph(real_images, condition)
         batch_size = ops.shape(real_images)[0]
 
         def generate():
@@ -572,6 +581,7 @@ class GAN(GenerativeModel):
         """Both losses on a batch, without updates."""
         real_images, condition = self.unpack_batch(data)
         self.check_image_shape(real_images)
+        self.check_batch_in_graph(real_images, condition)
         batch_size = ops.shape(real_images)[0]
         fake_images = self._generate_fakes(batch_size, condition, training=False)
         d_loss, (real_output, fake_output) = self._discriminator_objective(

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import validation
+from keras_gen import data_check, validation
 from keras_gen.non_finite import TerminateOnNonFinite
 
 SEED_STATE_KEY = "seed_generator_state"
@@ -45,8 +45,10 @@ class GenerativeModel(keras.Model):
       model (Keras does not save seed generators by itself), so a reloaded
       model continues the same random stream.
     - Input checks: `fit()` checks the first batch (shape, dtype, value range;
-      the condition of conditional models) through the `check_batch` hook,
-      and the train step checks static shapes while it is traced.
+      the condition of conditional models) through the `check_batch` hook;
+      every train and test step checks its batch's range in the graph
+      (`check_batch_in_graph`, `kg.data_check`) unless
+      `compile(check_data=False)`, and static shapes while it is traced.
     - A guard that stops `fit()` with an error when a loss becomes NaN or
       infinite (`kg.callbacks.TerminateOnNonFinite`).
     - The methods the tools call (callbacks, export, evaluation, the CLI):
@@ -85,6 +87,9 @@ class GenerativeModel(keras.Model):
         self.image_shape = None
         self.value_range = (-1.0, 1.0)
         object.__setattr__(self, "_example_batch", None)
+        # === Per-batch data check (see keras_gen.data_check) ===
+        self.check_data = True
+        self.data_check_tracker = data_check.DataCheck()
 
     def __setattr__(self, name, value):
         if name == "_jax_state":
@@ -299,6 +304,37 @@ class GenerativeModel(keras.Model):
             return "auto"
         return not any(isinstance(layer, CONVOLUTIONS) for layer in _all_layers(self))
 
+    def check_batch_in_graph(self, images, condition):
+        """Records in-graph findings on a batch (`keras_gen.data_check`).
+
+        Called by the train and test steps on every batch unless
+        `compile(check_data=False)`: the image range, and a condition with a
+        `condition_range()`. `fit()` stops on the first bad batch with a
+        `BadBatchError` naming it.
+        """
+        if not self.check_data:
+            return
+        findings, statistics = data_check.batch_findings(
+            images, condition, self.value_range, self.condition_range()
+        )
+        self.data_check_tracker.update_state(findings, statistics)
+
+    def evaluate(self, *args, **kwargs):
+        """As `keras.Model.evaluate`; raises `BadBatchError` on a batch the
+        data check flags."""
+        return_dict = kwargs.pop("return_dict", False)
+        logs = super().evaluate(*args, return_dict=True, **kwargs)
+        values = logs.pop(data_check.LOG_KEY, None)
+        problem = None if values is None else data_check.describe(list(values), self)
+        if problem:
+            raise data_check.BadBatchError(
+                f"A batch of the evaluation data does not suit the model: {problem}"
+            )
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
     def check_image_shape(self, images):
         """Raises `ValueError` unless `images` (numpy or a traced tensor) fit the model.
 
@@ -393,6 +429,7 @@ class GenerativeModel(keras.Model):
             numpy array `(num_images, H, W, C)`.
         """
         model_name = type(self).__name__
+        validation.check_count(batch_size, "batch_size")
         if noise is None:
             if num_images is None:
                 if condition is None:
@@ -548,14 +585,16 @@ class GenerativeModel(keras.Model):
 
     # --- Saving -------------------------------------------------------------
 
-    def export_generator(self, path, verbose=False):
+    def export_generator(self, path, verbose=False, overwrite=False):
         """Writes the generator as a TensorFlow SavedModel for serving.
 
-        See `keras_gen.export` for the signatures. Returns the path written.
+        See `keras_gen.export` for the signatures; an existing file or a
+        folder of other files at `path` is refused unless `overwrite=True`.
+        Returns the path written.
         """
         from keras_gen.export import export_generator
 
-        return export_generator(self, path, verbose=verbose)
+        return export_generator(self, path, verbose=verbose, overwrite=overwrite)
 
     def save_own_variables(self, store):
         super().save_own_variables(store)

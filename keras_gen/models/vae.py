@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import backend, networks
+from keras_gen import backend, networks, validation
 from keras_gen.losses import at_least_float32
 from keras_gen.models.generative_model import GenerativeModel
 
@@ -91,11 +91,12 @@ class VAE(GenerativeModel):
                 f"Unknown likelihood {likelihood!r}; use one of "
                 f"{', '.join(map(repr, LIKELIHOODS))}."
             )
-        if beta < 0:
-            raise ValueError(f"`beta` must be >= 0; got {beta}.")
+        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
+            raise ValueError(f"`beta` must be a number >= 0; got {beta!r}.")
+        validation.check_count(latent_dim, "latent_dim")
 
         # === Networks ===
-        image_shape = tuple(image_shape)
+        image_shape = validation.check_shape(image_shape, "image_shape")
         self.encoder = encoder or networks.vae_encoder(image_shape, latent_dim)
         self.decoder = decoder or networks.vae_decoder(image_shape, latent_dim)
 
@@ -131,11 +132,13 @@ class VAE(GenerativeModel):
                 f"got {tuple(output.shape[1:])}."
             )
 
-    def compile(self, optimizer=None, **kwargs):
+    def compile(self, optimizer=None, check_data=True, **kwargs):
         """Configures training; `optimizer` defaults to Adam(1e-3).
 
         Args:
             optimizer: optimizer instance, name or config.
+            check_data: check every batch in the train step and stop `fit()`
+                at the first bad one, as for `GAN.compile`. Default True.
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...). The VAE defines
                 its own loss, so `loss` is not accepted.
@@ -148,6 +151,7 @@ class VAE(GenerativeModel):
             )
         if optimizer is None:
             optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+        self.check_data = validation.check_flag(check_data, "check_data")
         self._compile_kwargs = dict(kwargs)
         kwargs.setdefault("jit_compile", self.default_jit_compile())
         super().compile(optimizer=optimizer, **kwargs)
@@ -158,6 +162,7 @@ class VAE(GenerativeModel):
             return None
         return {
             "optimizer": keras.optimizers.serialize(self.optimizer),
+            "check_data": self.check_data,
             **self._compile_kwargs,
         }
 
@@ -230,7 +235,9 @@ class VAE(GenerativeModel):
         output = at_least_float32(y_pred["decoder_output"])
         z_mean = at_least_float32(y_pred["z_mean"])
         z_log_var = at_least_float32(y_pred["z_log_var"])
-        images = ops.cast(_split(x)[0], output.dtype)
+        raw_images, condition = _split(x)
+        self.check_batch_in_graph(raw_images, condition)
+        images = ops.cast(raw_images, output.dtype)
         pixel_axes = tuple(range(1, len(images.shape)))
         if self.likelihood == "bernoulli":
             per_pixel = ops.binary_crossentropy(images, output, from_logits=True)

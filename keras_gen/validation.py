@@ -299,16 +299,21 @@ def check_flag(value, name):
     return value
 
 
+def _whole_numbers(values, count):
+    """Whether `values` is a tuple or list of `count` whole numbers >= 1."""
+    return (
+        isinstance(values, (tuple, list))
+        and len(values) == count
+        and all(
+            not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d >= 1
+            for d in values
+        )
+    )
+
+
 def check_size(size, name):
     """Raises `ValueError` unless `size` is `(height, width)` of whole numbers >= 1."""
-    if (
-        not isinstance(size, (tuple, list))
-        or len(size) != 2
-        or not all(
-            not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d >= 1
-            for d in size
-        )
-    ):
+    if not _whole_numbers(size, 2):
         raise ValueError(
             f"`{name}` must be (height, width), two whole numbers >= 1; got {size!r}."
         )
@@ -325,14 +330,7 @@ def check_choice(value, name, choices):
 def check_shape(shape, name):
     """Returns `shape` as a tuple; raises `ValueError` unless it is
     `(height, width, channels)` of whole numbers >= 1."""
-    if (
-        not isinstance(shape, (tuple, list))
-        or len(shape) != 3
-        or not all(
-            not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d >= 1
-            for d in shape
-        )
-    ):
+    if not _whole_numbers(shape, 3):
         raise ValueError(
             f"`{name}` must be (height, width, channels), three whole numbers "
             f">= 1; got {shape!r}."

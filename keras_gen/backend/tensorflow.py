@@ -89,10 +89,11 @@ def step_logs(logs):
     workers with `strategy.reduce("MEAN", value, axis=0)`, which fails on the
     scalars a train step returns ("Invalid reduction dimension 0",
     tensorflow/tensorflow#72388). Giving each value a leading axis of 1 makes
-    that reduction the mean over workers, a scalar again.
+    that reduction the mean over workers, a scalar again (and a vector, such
+    as the data check's findings, the same vector).
     """
     if isinstance(
         tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy
     ):
-        return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+        return {name: tf.expand_dims(value, 0) for name, value in logs.items()}
     return logs

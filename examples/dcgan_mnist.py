@@ -28,7 +28,9 @@ def main(argv=None):
     parser.add_argument("--base-filters", type=int, default=64)
     args = parser.parse_args(argv)
 
-    dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data_dir, seed=0)
+    dataset = kg.datasets.mnist(
+        batch_size=args.batch_size, data_dir=args.data_dir, seed=0
+    )
     dcgan = kg.DCGAN.from_preset(
         "mnist",
         latent_dim=args.latent_dim,

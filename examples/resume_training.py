@@ -32,7 +32,9 @@ class InterruptAfter(keras.callbacks.Callback):
 
 def train(args, extra_callbacks=()):
     """What a training script does: build, compile, fit with a Checkpoint."""
-    dataset = kg.datasets.mnist(batch_size=args.batch_size, data_dir=args.data_dir, seed=0)
+    dataset = kg.datasets.mnist(
+        batch_size=args.batch_size, data_dir=args.data_dir, seed=0
+    )
     dcgan = kg.DCGAN(image_shape=(28, 28, 1), base_filters=args.base_filters, seed=0)
     dcgan.compile()
     return dcgan.fit(

@@ -107,6 +107,15 @@ def non_finite_gan(value=np.nan):
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def _run(argv, env, cwd):
+    """Runs `argv`; fails the test on error; returns the process's stdout."""
+    result = subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
 def run_python(*args, backend="tensorflow", env=None):
     """`python args` in the repository with KERAS_BACKEND=backend and the
     variables in `env` set; fails the test on error. Returns the process's
@@ -114,16 +123,7 @@ def run_python(*args, backend="tensorflow", env=None):
     env = dict(
         os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", **(env or {})
     )
-    result = subprocess.run(
-        [sys.executable, *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return _run([sys.executable, *map(str, args)], env, ROOT)
 
 
 def run_tensorflow_only(script, *args, cwd):
@@ -136,16 +136,8 @@ def run_tensorflow_only(script, *args, cwd):
     path.write_text(script)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env.pop("PYTHONPATH", None)
-    result = subprocess.run(
-        [sys.executable, str(path), *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    output = _run([sys.executable, str(path), *map(str, args)], env, cwd)
+    report = json.loads(output.strip().splitlines()[-1])
     modules = report.pop("modules")
     assert not [m for m in modules if m.startswith("keras_gen")], modules
     return report

@@ -35,13 +35,22 @@ def _discriminator(extra_inputs, extra_features):
     )
 
 
-def _labels_input():
-    labels = keras.Input((), dtype="int32", name="labels")
-    return labels, layers.Embedding(NUM_CLASSES, 8)(labels)
-
-
 class _TwoInputGAN(kg.GAN):
-    """Both networks take `[x, condition]`."""
+    """Both networks take `[x, condition]`; built from `condition_input()`."""
+
+    def __init__(
+        self, generator=None, discriminator=None, latent_dim=LATENT_DIM, **kwargs
+    ):
+        if generator is None:
+            generator = _generator(*self.condition_input())
+        if discriminator is None:
+            discriminator = _discriminator(*self.condition_input())
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+
+    @staticmethod
+    def condition_input():
+        """`([condition input], [its features])` for a network's graph."""
+        raise NotImplementedError
 
     def generator_inputs(self, noise, condition):
         return [noise, condition]
@@ -56,16 +65,10 @@ class LabelGAN(_TwoInputGAN):
 
     condition_name = "labels"
 
-    def __init__(
-        self, generator=None, discriminator=None, latent_dim=LATENT_DIM, **kwargs
-    ):
-        if generator is None:
-            labels, embedded = _labels_input()
-            generator = _generator([labels], [embedded])
-        if discriminator is None:
-            labels, embedded = _labels_input()
-            discriminator = _discriminator([labels], [embedded])
-        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+    @staticmethod
+    def condition_input():
+        labels = keras.Input((), dtype="int32", name="labels")
+        return [labels], [layers.Embedding(NUM_CLASSES, 8)(labels)]
 
     def condition_spec(self):
         return keras.KerasTensor((None,), dtype="int32")
@@ -80,16 +83,10 @@ class VectorGAN(_TwoInputGAN):
 
     condition_name = "attributes"
 
-    def __init__(
-        self, generator=None, discriminator=None, latent_dim=LATENT_DIM, **kwargs
-    ):
-        if generator is None:
-            vector = keras.Input((VECTOR_SIZE,), name="attributes")
-            generator = _generator([vector], [vector])
-        if discriminator is None:
-            vector = keras.Input((VECTOR_SIZE,), name="attributes")
-            discriminator = _discriminator([vector], [vector])
-        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+    @staticmethod
+    def condition_input():
+        vector = keras.Input((VECTOR_SIZE,), name="attributes")
+        return [vector], [vector]
 
     def condition_spec(self):
         return keras.KerasTensor((None, VECTOR_SIZE), dtype="float32")
@@ -101,16 +98,10 @@ class LowResGAN(_TwoInputGAN):
 
     condition_name = "low_res"
 
-    def __init__(
-        self, generator=None, discriminator=None, latent_dim=LATENT_DIM, **kwargs
-    ):
-        if generator is None:
-            low_res = keras.Input(LOW_RES, name="low_res")
-            generator = _generator([low_res], [layers.Flatten()(low_res)])
-        if discriminator is None:
-            low_res = keras.Input(LOW_RES, name="low_res")
-            discriminator = _discriminator([low_res], [layers.Flatten()(low_res)])
-        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+    @staticmethod
+    def condition_input():
+        low_res = keras.Input(LOW_RES, name="low_res")
+        return [low_res], [layers.Flatten()(low_res)]
 
     def condition_spec(self):
         return keras.KerasTensor((None,) + LOW_RES, dtype="float32")

@@ -55,8 +55,6 @@ class CGAN(GAN):
         **kwargs,
     ):
         self.num_classes = class_labels.check_num_classes(num_classes)
-        validation.check_count(base_filters, "base_filters")
-        validation.check_count(latent_dim, "latent_dim")
         self.base_filters = base_filters
         image_shape = validation.check_shape(image_shape, "image_shape")
         if generator is None:

@@ -54,7 +54,6 @@ class CVAE(VAE):
         **kwargs,
     ):
         self.num_classes = class_labels.check_num_classes(num_classes)
-        validation.check_count(latent_dim, "latent_dim")
         image_shape = validation.check_shape(image_shape, "image_shape")
         if encoder is None:
             encoder = networks.vae_encoder(

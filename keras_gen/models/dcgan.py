@@ -92,8 +92,6 @@ class DCGAN(GAN):
                 f"{', '.join(map(repr, PRESETS))}, or None for the paper's settings."
             )
         self.preset = preset
-        validation.check_count(base_filters, "base_filters")
-        validation.check_count(latent_dim, "latent_dim")
         self.base_filters = base_filters
         image_shape = validation.check_shape(image_shape, "image_shape")
         if generator is None:

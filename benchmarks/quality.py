@@ -1,12 +1,22 @@
 """Sample quality of each default model after a fixed training time.
 
 `python benchmarks/quality.py --budget 600` trains the classic MLP GAN, the
-DCGAN (its "mnist" preset, and the paper's settings), CGAN and VAE on MNIST (../shared/datasets/mnist by default) for `--budget`
-seconds of wall-clock time each, then scores 10,000 samples against the
-official MNIST test split with the bundled classifier and prints one table:
-model, steps, images/s, Fréchet distance, classifier score, class coverage,
-label accuracy (CGAN) and -ELBO in nats (VAE, binarised test images). The
-first row scores real training digits the same way: the numbers to aim at.
+DCGAN (its "mnist" preset, and the paper's settings), CGAN and VAE on MNIST
+(../shared/datasets/mnist by default) for `--budget` seconds of wall-clock
+time each, then scores 10,000 samples of each with `kg.evaluation.evaluate`
+against the official MNIST test split and prints one table: steps, images/s,
+Fréchet distance with its 95% bootstrap interval, classifier score, precision,
+recall, density, coverage, the memorization ratio against the training
+digits, label accuracy (CGAN), and for the VAE the -ELBO and the negative
+log-likelihood estimated with k = 5,000 importance samples on the 10,000
+binarised test digits (Burda et al., 2016; `--importance-samples` and
+`--likelihood-images` shrink it for quick runs). Three reference rows come
+first: real digits not trained on (what to aim at), copies of training digits
+(a memorizing generator) and only the digit 1 (a collapsed one).
+
+`--models stacked-dcgan` (in the default list) trains the default
+`kg.DCGAN(image_shape=(28, 28, 3))` on Stacked MNIST and counts the modes of
+26,000 samples, beside real stacked digits.
 
 `--steps 5600` trains each model for that many steps instead: on a shared
 machine whose speed changes from hour to hour, a fixed number of steps gives
@@ -14,6 +24,16 @@ scores that compare across runs, where a time budget gives the quality a user
 gets in that time on that machine. `--save-samples DIR` also writes a grid of 64
 samples of each model (`generate(seed=0)`; the CGAN's in class order) to
 `DIR/<model>.png`, to see what the scores mean.
+
+`--models pix2pix` (in the default list) prints a second table, for
+image-to-image translation on the two MNIST tasks of `kg.datasets.make_pairs`
+(super-resolution from 7x7, inpainting half a digit): for each, a naive
+baseline (bicubic upsampling, which is the super-resolution input itself; the
+visible half with the mean training digit in the hidden half), the Pix2Pix
+U-Net trained on L1 alone, and `kg.Pix2Pix` (adversarial + 100 x L1), each
+trained for the same budget. Outputs for the 10,000 test inputs are scored
+against their targets (L1 and PSNR on [0, 1]), by the classifier's accuracy
+against the digits' labels, and by their Fréchet distance to the test digits.
 """
 
 import argparse
@@ -24,6 +44,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
 from keras_gen.evaluation.evaluate import default_reference_images  # noqa: E402
@@ -106,7 +127,107 @@ def models():
         "dcgan-paper": dcgan_paper,
         "cgan": cgan,
         "vae": vae,
+        "pix2pix": None,  # the translation table: see translation_rows
+        "stacked-dcgan": None,  # the Stacked MNIST table: see stacked_rows
     }
+
+
+TRANSLATION_BATCH_SIZE = 64
+
+
+def l1_only_unet():
+    """The Pix2Pix U-Net as a plain Keras model trained on L1 alone."""
+    unet = kg.networks.unet_generator((28, 28, 1))
+    unet.compile(optimizer=kg.models.gan.default_optimizer(), loss="mae")
+    return unet
+
+
+def naive_outputs(task, inputs, train_targets):
+    """The baseline without learning: the bicubic input for super-resolution;
+    for inpainting, the visible half with the mean training digit in the
+    hidden (mid-grey) half."""
+    if task == "super_resolution":
+        return inputs
+    mean_digit = train_targets.mean(axis=0)
+    # make_pairs fills the hidden half with mid-grey, 0.0 in [-1, 1], a value
+    # no MNIST pixel (k / 127.5 - 1 for whole k) takes.
+    hidden = inputs == 0.0
+    return np.where(hidden, mean_digit, inputs)
+
+
+def translation_rows(task, args, evaluator):
+    """`[(name, steps, images/s, scores)]` of the baseline, L1-only and Pix2Pix."""
+    train_inputs, train_targets, _ = kg.datasets.mnist_pair_arrays(
+        task, "train", args.data_dir
+    )
+    test_inputs, test_targets, test_labels = kg.datasets.mnist_pair_arrays(
+        task, "test", args.data_dir
+    )
+
+    def scores(outputs):
+        outputs01, targets01 = (outputs + 1) / 2, (test_targets + 1) / 2
+        result = evaluator.score_images(np.clip(outputs01, 0, 1), test_labels)
+        result["l1"] = kg.evaluation.mean_absolute_error(outputs01, targets01)
+        result["psnr"] = kg.evaluation.peak_signal_to_noise_ratio(outputs01, targets01)
+        return result
+
+    rows = [("naive", "", "", scores(naive_outputs(task, test_inputs, train_targets)))]
+    data = kg.datasets.paired_from_numpy(
+        train_inputs,
+        train_targets,
+        batch_size=TRANSLATION_BATCH_SIZE,
+        input_range=(-1, 1),
+        seed=0,
+    )
+    for name in ("L1 only", "pix2pix"):
+        keras.utils.set_random_seed(0)
+        if name == "pix2pix":
+            model = kg.Pix2Pix(image_shape=(28, 28, 1), seed=0)
+            model.compile()
+        else:
+            model = l1_only_unet()
+        budget = Budget(seconds=args.budget, steps=args.steps)
+        model.fit(data, epochs=10_000, verbose=0, callbacks=[budget])
+        if name == "pix2pix":
+            outputs = model.translate(test_inputs)
+        else:
+            outputs = model.predict(test_inputs, batch_size=500, verbose=0)
+        rate = budget.steps * TRANSLATION_BATCH_SIZE / budget.elapsed
+        rows.append((name, budget.steps, rate, scores(outputs)))
+        print(
+            f"{task} {name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True
+        )
+        if args.save_samples:
+            columns = 8
+            grid = np.concatenate(
+                [test_inputs[:columns], outputs[:columns], test_targets[:columns]]
+            )
+            kg.visualization.save_image(
+                kg.visualization.image_grid(grid, columns),
+                pathlib.Path(args.save_samples)
+                / f"{task}-{name.replace(' ', '-')}.png",
+                scale=2,
+            )
+    return rows
+
+
+def print_translation_table(tables, length):
+    print(
+        f"\nImage-to-image translation, {length} per trained model; outputs for "
+        "the 10,000 MNIST test inputs."
+    )
+    print(
+        "| task | method | steps | images/s | L1 | PSNR (dB) | label accuracy | Fréchet distance | classifier score |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for task, rows in tables.items():
+        for name, steps, rate, scores in rows:
+            rate = format(rate, ".0f") if rate != "" else "-"
+            print(
+                f"| {task} | {name} | {steps or '-'} | {rate} | {scores['l1']:.4f} | "
+                f"{scores['psnr']:.2f} | {scores['label_accuracy']:.4f} | "
+                f"{scores['frechet_distance']:.2f} | {scores['classifier_score']:.2f} |"
+            )
 
 
 def save_sample_grid(model, path, count=64):
@@ -118,6 +239,108 @@ def save_sample_grid(model, path, count=64):
     return kg.visualization.save_image(grid.repeat(2, axis=0).repeat(2, axis=1), path)
 
 
+def reference_rows(args, evaluator):
+    """What three kinds of image sets score, to read models' figures by.
+
+    The MNIST training digits here are split in two: the first part plays the
+    training set of the memorization check, the last 10,000 are real digits
+    not in it. Rows: those unseen real digits (a perfect generator); copies of
+    the training part (a memorizing one); only the digit 1 (a collapsed one).
+    """
+    from keras_gen.datasets.mnist_sources import load_arrays
+
+    digits, labels, _ = load_arrays("train", args.data_dir)
+    digits = digits[..., None].astype("float32") / 255.0
+    count = min(args.num_samples, len(digits) // 2)
+    train, unseen = digits[:-count], digits[-count:]
+    train_features, _ = evaluator.features_and_probabilities(train)
+    rows = []
+    for name, images, image_labels in (
+        ("real digits not trained on", unseen, labels[-count:]),
+        ("copies of training digits", train[:count], labels[:count]),
+        ("collapsed: only 1s", digits[labels == 1][:count], None),
+    ):
+        scores = evaluator.score_images(images, image_labels)
+        features, _ = evaluator.features_and_probabilities(images)
+        scores.update(
+            kg.evaluation.memorization(
+                train_features, features, evaluator.reference_features
+            )
+        )
+        rows.append((name, "", "", scores))
+    return rows
+
+
+def stacked_rows(args, evaluator):
+    """The default DCGAN at three channels on Stacked MNIST, and real stacks."""
+    real, _ = kg.datasets.stacked_mnist_arrays(
+        args.mode_samples, "train", args.data_dir, seed=1
+    )
+    rows = [
+        (
+            "real stacked digits",
+            "",
+            "",
+            kg.evaluation.stacked_mnist_modes(real / 255.0, evaluator),
+        )
+    ]
+    keras.utils.set_random_seed(0)
+    model = kg.DCGAN(image_shape=(28, 28, 3))  # the class defaults at 3 channels
+    model.compile()
+    data = kg.datasets.stacked_mnist(batch_size=128, data_dir=args.data_dir, seed=0)
+    budget = Budget(seconds=args.budget, steps=args.steps)
+    model.fit(data, epochs=10_000, verbose=0, callbacks=[budget])
+    scores = kg.evaluation.evaluate(
+        model, 2, evaluator, detail=False, mode_samples=args.mode_samples
+    )
+    rows.append(
+        (
+            "DCGAN(image_shape=(28, 28, 3))",
+            budget.steps,
+            budget.steps * 128 / budget.elapsed,
+            scores,
+        )
+    )
+    print(f"stacked dcgan: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True)
+    if args.save_samples:
+        save_sample_grid(model, pathlib.Path(args.save_samples) / "stacked-dcgan.png")
+    return rows
+
+
+def cell(value, fmt):
+    return format(value, fmt) if isinstance(value, (int, float)) else "-"
+
+
+def print_sample_table(rows, length, args):
+    print(
+        f"\n{length} per model; {args.num_samples} samples scored against the "
+        "10,000 MNIST test digits; memorization against the training digits; "
+        f"likelihood with k = {args.importance_samples} on "
+        f"{args.likelihood_images:,} test digits."
+    )
+    print(
+        "| model | steps | images/s | Fréchet distance [95% interval] | classifier score "
+        "| precision | recall | density | coverage | memorization ratio "
+        "| label accuracy | -ELBO (nats) | NLL (nats) |"
+    )
+    print("| --- |" + " ---: |" * 12)
+    for name, steps, rate, s in rows:
+        interval = (
+            f" [{s['frechet_distance_low']:.2f}, {s['frechet_distance_high']:.2f}]"
+            if "frechet_distance_low" in s
+            else ""
+        )
+        print(
+            f"| {name} | {steps} | {cell(rate, '.0f')} | "
+            f"{s['frechet_distance']:.2f}{interval} | {s['classifier_score']:.2f} | "
+            f"{s['precision']:.3f} | {s['recall']:.3f} | {s['density']:.3f} | "
+            f"{s['coverage']:.3f} | {cell(s.get('memorization_ratio'), '.2f')} | "
+            f"{cell(s.get('label_accuracy'), '.3f')} | "
+            f"{cell(s.get('negative_elbo'), '.1f')} | "
+            f"{cell(s.get('negative_log_likelihood'), '.2f')} |"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     length = parser.add_mutually_exclusive_group()
@@ -127,6 +350,25 @@ def main():
     length.add_argument("--steps", type=int, help="train steps per model instead")
     parser.add_argument("--models", default=",".join(models()))
     parser.add_argument("--num-samples", type=int, default=10_000)
+    parser.add_argument(
+        "--importance-samples",
+        type=int,
+        default=5000,
+        help="draws per test digit of the VAE's likelihood (the published k)",
+    )
+    parser.add_argument(
+        "--likelihood-images",
+        type=int,
+        default=10_000,
+        help="test digits the VAE's likelihood is estimated on (all 10,000 "
+        "in the published protocol)",
+    )
+    parser.add_argument(
+        "--mode-samples",
+        type=int,
+        default=kg.evaluation.STACKED_MNIST_SAMPLES,
+        help="Stacked MNIST samples counted (26,000 in the published protocol)",
+    )
     parser.add_argument("--data-dir", default=SHARED if SHARED.is_dir() else None)
     parser.add_argument("--save-samples", metavar="DIR", help="write sample grids here")
     args = parser.parse_args()
@@ -134,30 +376,23 @@ def main():
         args.budget = 600
 
     print(f"# {machine.describe()}", flush=True)
-    test_images, _ = default_reference_images()
-    evaluator = kg.evaluation.Evaluator(reference_images=test_images)
-    train = next(
-        iter(
-            kg.datasets.mnist(
-                batch_size=args.num_samples,
-                labels=True,
-                value_range=(0, 1),
-                data_dir=args.data_dir,
-                seed=1,
-            )
-        )
-    )
-    rows = [
-        (
-            "real train digits",
-            "",
-            "",
-            evaluator.score_images(train[0].numpy(), train[1].numpy()),
-        )
-    ]
-    rows[0][3]["negative_elbo"] = None
+    from keras_gen.datasets.mnist_sources import load_arrays
 
-    for name in args.models.split(","):
+    test_images, test_labels = default_reference_images()
+    evaluator = kg.evaluation.Evaluator()
+    train_digits = load_arrays("train", args.data_dir)[0][..., None] / 255.0
+    names = args.models.split(",")
+    rows, tables, stacked = [], {}, None
+    if "pix2pix" in names:
+        names.remove("pix2pix")
+        for task in kg.datasets.TASKS:
+            tables[task] = translation_rows(task, args, evaluator)
+    if "stacked-dcgan" in names:
+        names.remove("stacked-dcgan")
+        stacked = stacked_rows(args, evaluator)
+    if names:
+        rows = reference_rows(args, evaluator)
+    for name in names:
         keras.utils.set_random_seed(0)
         model, options = models()[name]()
         batch_size = options.pop("batch_size")
@@ -166,34 +401,40 @@ def main():
         )
         budget = Budget(seconds=args.budget, steps=args.steps)
         model.fit(data, epochs=10_000, verbose=0, callbacks=[budget])
+        print(f"{name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True)
+        held_out = args.likelihood_images
         scores = kg.evaluation.evaluate(
-            model, args.num_samples, evaluator, test_images=test_images
+            model,
+            args.num_samples,
+            evaluator,
+            test_data=(test_images[:held_out], test_labels[:held_out]),
+            training_images=train_digits,
+            importance_samples=args.importance_samples,
         )
         rows.append(
             (name, budget.steps, budget.steps * batch_size / budget.elapsed, scores)
         )
-        print(f"{name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True)
         if args.save_samples:
             save_sample_grid(model, pathlib.Path(args.save_samples) / f"{name}.png")
 
-    def cell(value, fmt):
-        return format(value, fmt) if isinstance(value, (int, float)) else "-"
-
     length = f"{args.steps} steps" if args.steps else f"Budget {args.budget:.0f}s"
-    print(
-        f"\n{length} per model; {args.num_samples} samples scored against the "
-        "10,000 MNIST test digits."
-    )
-    print(
-        "| model | steps | images/s | Fréchet distance | classifier score | coverage | label accuracy | -ELBO (nats) |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, steps, rate, scores in rows:
+    if tables:
+        print_translation_table(tables, length)
+    if stacked:
         print(
-            f"| {name} | {steps} | {cell(rate, '.0f')} | {scores['frechet_distance']:.2f} | "
-            f"{scores['classifier_score']:.2f} | {scores['class_coverage']:.2f} | "
-            f"{cell(scores.get('label_accuracy'), '.3f')} | {cell(scores.get('negative_elbo'), '.1f')} |"
+            f"\nStacked MNIST, {length}; modes reached by "
+            f"{args.mode_samples:,} samples (of 1,000) and the KL "
+            "divergence of their distribution from uniform."
         )
+        print("| model | steps | images/s | modes | KL |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, steps, rate, s in stacked:
+            print(
+                f"| {name} | {steps} | {cell(rate, '.0f')} | "
+                f"{s['stacked_mnist_modes']} | {s['stacked_mnist_kl']:.3f} |"
+            )
+    if rows:
+        print_sample_table(rows, length, args)
 
 
 if __name__ == "__main__":

@@ -57,8 +57,7 @@ def main(argv=None):
     scores = kg.evaluation.evaluate(
         cvae,
         num_samples=1000,
-        test_images=test_images.numpy(),
-        test_labels=test_labels.numpy(),
+        test_data=(test_images.numpy(), test_labels.numpy()),
     )
     print(
         f"On 1,000 test digits: -ELBO {scores['negative_elbo']:.2f} nats; "

@@ -30,7 +30,15 @@ from keras_gen import (  # noqa: E402
     validation,
     visualization,
 )
-from keras_gen.models import CGAN, CVAE, DCGAN, GAN, VAE, GenerativeModel  # noqa: E402
+from keras_gen.models import (  # noqa: E402
+    CGAN,
+    CVAE,
+    DCGAN,
+    GAN,
+    VAE,
+    GenerativeModel,
+    Pix2Pix,
+)
 from keras_gen.visualization import plot_history  # noqa: E402
 
 __version__ = "0.1.0"
@@ -42,6 +50,7 @@ __all__ = [
     "GAN",
     "VAE",
     "GenerativeModel",
+    "Pix2Pix",
     "callbacks",
     "data_check",
     "datasets",

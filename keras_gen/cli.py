@@ -42,11 +42,14 @@ from keras_gen import validation
 
 RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
-MODELS = ("gan", "dcgan", "cgan", "vae")
+MODELS = ("gan", "dcgan", "cgan", "vae", "pix2pix")
+#: The MNIST pairs a pix2pix run trains on (`kg.datasets.TASKS`).
+TASKS = ("super_resolution", "inpainting")
 #: Settings stored in run.json and reused by `--resume`.
 RUN_SETTINGS = (
     "model",
     "preset",
+    "task",
     "dataset",
     "data_dir",
     "image_size",
@@ -81,8 +84,9 @@ class _Parser(argparse.ArgumentParser):
 # --- Building blocks (importable for scripts) -------------------------------
 
 
-def build_model(settings, image_shape):
-    """The model a run's settings describe, for images of `image_shape`."""
+def build_model(settings, image_shape, output_channels=None):
+    """The model a run's settings describe, for images of `image_shape`
+    (a pix2pix run's inputs, with `output_channels` in its targets)."""
     import keras_gen as kg
 
     kind, latent, seed = settings["model"], settings["latent_dim"], settings["seed"]
@@ -110,6 +114,14 @@ def build_model(settings, image_shape):
         if settings.get("preset"):
             return kg.DCGAN.from_preset(settings["preset"], **arguments, **averaging)
         return kg.DCGAN(**arguments, **averaging)
+    if kind == "pix2pix":
+        return kg.Pix2Pix(
+            image_shape,
+            output_channels=output_channels,
+            seed=seed,
+            **width,
+            **averaging,
+        )
     if kind == "cgan":
         return kg.CGAN(
             settings["num_classes"],
@@ -127,6 +139,8 @@ def load_dataset(settings):
     import keras_gen as kg
 
     kind = settings["model"]
+    if kind == "pix2pix":
+        return _load_pairs(settings)
     options = {
         "batch_size": settings["batch_size"],
         "labels": kind == "cgan",
@@ -151,6 +165,51 @@ def load_dataset(settings):
             **options,
         )
     return kg.datasets.load(name, data_dir=data_dir, image_size=image_size, **options)
+
+
+def _load_pairs(settings):
+    """A pix2pix run's pairs: MNIST pairs for its task, or A|B files."""
+    import keras_gen as kg
+
+    name, data_dir = settings["dataset"], settings["data_dir"]
+    options = {"batch_size": settings["batch_size"], "seed": settings["seed"]}
+    if name == "mnist":
+        return kg.datasets.mnist_pairs(settings["task"], data_dir=data_dir, **options)
+    if name == "folder":
+        if not data_dir:
+            raise UsageError(
+                "--dataset folder needs --data-dir, a folder of side-by-side "
+                "input|target image files"
+            )
+        size = settings["image_size"]
+        return kg.datasets.paired_from_side_by_side(
+            data_dir,
+            image_size=(size, size) if size else None,
+            color_mode=settings["color_mode"],
+            **options,
+        )
+    raise UsageError(
+        "pix2pix trains on --dataset mnist (pairs for --task) or --dataset "
+        "folder (side-by-side input|target files under --data-dir)"
+    )
+
+
+def _task(args):
+    """The MNIST task of a new pix2pix run; None for other runs."""
+    if args.model != "pix2pix":
+        if args.task is not None:
+            raise UsageError("--task is for pix2pix runs")
+        return None
+    if args.latent_dim is not None:
+        raise UsageError("pix2pix takes no --latent-dim: dropout is its noise")
+    if args.dataset != "mnist":
+        if args.task is not None:
+            raise UsageError(
+                "--task makes MNIST pairs; with --dataset folder the files "
+                "hold the pairs"
+            )
+        return None
+    return args.task or "super_resolution"
 
 
 def import_modules(names):
@@ -308,6 +367,7 @@ def train(args):
             )
         settings = {name: getattr(args, name) for name in RUN_SETTINGS}
         settings["preset"] = _preset(args)
+        settings["task"] = _task(args)
         settings["latent_dim"] = settings["latent_dim"] or "auto"
         if args.model != "vae":  # unset: the model's default, recorded below
             for name in GAN_OPTIONS:
@@ -327,15 +387,17 @@ def train(args):
         )
     spec = dataset.element_spec
     image_shape = tuple((spec[0] if isinstance(spec, tuple) else spec).shape[1:])
+    output_channels = spec[1].shape[-1] if settings["model"] == "pix2pix" else None
     batches = int(dataset.cardinality())
     count = (
         f"{batches:,} batches of {settings['batch_size']}" if batches > 0 else "batches"
     )
+    task = f" ({settings['task']} pairs)" if settings.get("task") else ""
     print(
-        f"Training a {settings['model']} on {_data_source(settings, caught)}: "
-        f"{count} images of shape {image_shape} per epoch."
+        f"Training a {settings['model']} on {_data_source(settings, caught)}"
+        f"{task}: {count} images of shape {image_shape} per epoch."
     )
-    model = build_model(settings, image_shape)
+    model = build_model(settings, image_shape, output_channels)
     if settings["model"] == "vae":
         model.compile()
     else:
@@ -412,11 +474,40 @@ def _check_output_file(path, overwrite):
         )
 
 
+def _task_pairs(run):
+    """`(inputs, targets, labels)` of the MNIST test pairs of a pix2pix run's
+    task, or `None` when `run` is not such a run folder."""
+    import keras_gen as kg
+
+    run = pathlib.Path(run)
+    if not (run / RUN_FILE).is_file():
+        return None
+    settings = _read_settings(run)
+    if not settings.get("task"):
+        return None
+    return kg.datasets.mnist_pair_arrays(
+        settings["task"], "test", settings.get("data_dir")
+    )
+
+
 def sample(args):
     import keras_gen as kg
 
     _check_output_file(args.out, args.overwrite)
     model = load_run_model(args.run, args.imports)
+    pairs = _task_pairs(args.run)
+    if pairs is not None and not (args.labels or args.conditions):
+        # The task's test inputs: rows of inputs, outputs and targets.
+        examples = model.unpack_batch(pairs[:2])
+        images, columns = model.grid_images(
+            model.grid_inputs(args.num, args.seed, examples)
+        )
+        grid = kg.visualization.image_grid(
+            images, args.columns or columns, model.value_range
+        )
+        kg.visualization.save_image(grid, args.out, scale=args.scale or "auto")
+        print(f"Saved the outputs for {args.num} test inputs to {args.out}")
+        return
     conditions = _conditions(args, model)
     images = model.generate(args.num, seed=args.seed, condition=conditions)
     grid = kg.visualization.image_grid(images, args.columns, model.value_range)
@@ -430,23 +521,76 @@ def export(args):
     print(f"Exported {type(model).__name__} generator to {path}")
 
 
+def _training_images(run):
+    """The MNIST training digits in [0, 1] of a run folder trained on MNIST
+    images (the memorization check's reference), else `None`."""
+    import numpy as np
+
+    from keras_gen.datasets.mnist_sources import load_arrays
+
+    run = pathlib.Path(run)
+    if not (run / RUN_FILE).is_file():
+        return None
+    settings = _read_settings(run)
+    if settings.get("dataset") != "mnist" or settings.get("task"):
+        return None
+    images, _, _ = load_arrays("train", settings.get("data_dir"))
+    return images[..., None].astype(np.float32) / 255.0
+
+
+def _new_file(folder, stem, suffix):
+    """`folder/stem.suffix`, or `stem-2.suffix`, ...: the first name not taken."""
+    path, number = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}{suffix}"
+    return path
+
+
 def evaluate(args):
     import keras_gen as kg
 
     model = load_run_model(args.run, args.imports)
+    held_out = {}
+    pairs = _task_pairs(args.run)
+    if pairs is not None:  # a pix2pix run: its task's test pairs
+        held_out = {"test_data": pairs[:2], "test_labels": pairs[2]}
     results = kg.evaluation.evaluate(
-        model, num_samples=args.num_samples, seed=args.seed
+        model,
+        num_samples=args.num_samples,
+        seed=args.seed,
+        training_images=_training_images(args.run),
+        importance_samples=args.importance_samples,
+        **held_out,
     )
     real = kg.evaluation.real_digit_scores()
+    written = None
+    if args.run.is_dir():  # the record stays with the run; nothing is replaced
+        written = _new_file(args.run, "evaluation", ".json")
+        results.to_json(written)
     if args.json:
-        print(json.dumps({**results, "skipped": results.skipped, "real_digits": real}))
+        record = json.loads(results.to_json())
+        print(json.dumps({**record, "real_digits": real}))
         return
-    print(f"{'metric':<22} {'model':>10}   real digits")
+    print(f"{'metric':<26} {'model':>10}   real digits")
     for name, value in results.items():
         reference = f"{real[name]:.4f}" if name in real else ""
-        print(f"{name:<22} {value:10.4f}   {reference}")
+        print(f"{name:<26} {value:10.4f}   {reference}")
     for name, reason in results.skipped.items():
-        print(f"{name:<22} skipped: {reason}")
+        print(f"{name:<26} skipped: {reason}")
+    provenance = results.provenance
+    print(
+        f"{provenance['num_samples']:,} samples (seed {provenance['seed']}) against "
+        f"{provenance['reference']}; classifier "
+        f"{provenance['classifier_sha256'][:12]}"
+        + (
+            f"; likelihood with k={provenance['importance_samples']}"
+            if "importance_samples" in provenance
+            else ""
+        )
+    )
+    if written:
+        print(f"Saved {written}")
 
 
 # --- Parser -----------------------------------------------------------------
@@ -504,6 +648,12 @@ def make_parser():
         "TensorBoard logs and history.csv go to the run folder (--out).",
     )
     train_parser.add_argument("model", choices=MODELS)
+    train_parser.add_argument(
+        "--task",
+        choices=TASKS,
+        help="pix2pix on mnist: the pairs to learn, 7x7 -> 28x28 "
+        "'super_resolution' (default) or 'inpainting' half a digit",
+    )
     train_parser.add_argument(
         "--preset",
         choices=("mnist", "none"),
@@ -646,13 +796,24 @@ def make_parser():
         "evaluate",
         help="print quality metrics",
         description="Score a run's samples with the bundled MNIST classifier, "
-        "beside what real MNIST digits score.",
+        "beside what real MNIST digits score; a run folder also gets the "
+        "figures and how they were obtained in evaluation.json (then "
+        "evaluation-2.json, ...).",
     )
     evaluate_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     evaluate_parser.add_argument("--num-samples", type=_positive, default=10_000)
     evaluate_parser.add_argument("--seed", type=int, default=0)
     evaluate_parser.add_argument(
-        "--json", action="store_true", help="print one JSON object"
+        "--importance-samples",
+        type=_positive,
+        default=50,
+        help="draws per image of a VAE's likelihood estimate (default 50; the "
+        "published protocol is 5000)",
+    )
+    evaluate_parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: metrics, skipped, provenance",
     )
     _add_import_option(evaluate_parser)
     evaluate_parser.set_defaults(handler=evaluate)

@@ -6,18 +6,16 @@ Scores 10,000 real MNIST training digits against the 10,000 test digits with
 the bundled classifier, as `benchmarks/quality.py` scores samples: the figures a
 perfect generator would reach, which `keras-gen evaluate` prints beside a
 model's. Run it again whenever the bundled classifier's weights change (the
-file records their SHA-256).
+file records their fingerprint, `kg.evaluation.classifier_fingerprint`).
 """
 
 import argparse
-import hashlib
 import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras_gen as kg  # noqa: E402
-from keras_gen.evaluation.classifier import WEIGHTS  # noqa: E402
 from keras_gen.evaluation.evaluate import REAL_DIGIT_SCORES  # noqa: E402
 
 
@@ -37,12 +35,13 @@ def main():
             )
         )
     )
-    scores = kg.evaluation.Evaluator().score_images(images.numpy(), labels.numpy())
+    evaluator = kg.evaluation.Evaluator()
+    scores = evaluator.score_images(images.numpy(), labels.numpy())
     record = {
         "scores": {name: round(float(value), 4) for name, value in scores.items()},
         "samples": f"{args.num_samples} MNIST training digits",
         "reference": "the 10,000 MNIST test digits",
-        "classifier_sha256": hashlib.sha256(WEIGHTS.read_bytes()).hexdigest(),
+        "classifier_sha256": evaluator.classifier_sha256,
     }
     REAL_DIGIT_SCORES.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))

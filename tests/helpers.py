@@ -54,6 +54,16 @@ def tiny_cgan(**kwargs):
     )
 
 
+def tiny_pix2pix(**kwargs):
+    """A Pix2Pix (U-Net and PatchGAN of width 4) on 8x8x1 images."""
+    return kg.Pix2Pix(image_shape=IMAGE_SHAPE, base_filters=4, **kwargs)
+
+
+def pairs_of(images, task="inpainting"):
+    """`(inputs, targets)` made from images in [-1, 1]."""
+    return kg.datasets.make_pairs(images, task)
+
+
 def tiny_vae(**kwargs):
     return kg.VAE(image_shape=IMAGE_SHAPE, latent_dim=2, **kwargs)
 

@@ -124,7 +124,29 @@ def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
     )
     assert "dcgan: 3 steps in" in output, output
     assert "3 steps per model; 200 samples scored" in output, output
-    assert re.search(r"^\| dcgan \| 3 \| \d+ \| [\d.]+ \| ", output, re.M), output
+    interval = r"[\d.]+ \[[\d.]+, [\d.]+\]"
+    assert re.search(rf"^\| dcgan \| 3 \| \d+ \| {interval} \| ", output, re.M), output
+    for reference in ("real digits not trained on", "copies of training digits"):
+        assert f"| {reference} |" in output, output
     # 64 samples, 8 by 8, each 28 + 2 pixels of padding, then doubled.
     grid = keras.utils.load_img(tmp_path / "samples" / "dcgan.png")
     assert grid.size == (2 * (8 * 30 + 2),) * 2
+
+
+def test_quality_scores_translation_stacked_mnist_and_the_likelihood(tmp_path):
+    write_fake_mnist_npz(tmp_path / "mnist.npz", 300)
+    output = run_module(
+        "benchmarks.quality",
+        *("--steps", "2", "--models", "pix2pix,stacked-dcgan,vae"),
+        *("--num-samples", "200", "--mode-samples", "300"),
+        *("--importance-samples", "3", "--likelihood-images", "16"),
+        *("--data-dir", str(tmp_path)),
+    )
+    for task in ("super_resolution", "inpainting"):
+        for method in ("naive", "L1 only", "pix2pix"):
+            assert re.search(rf"^\| {task} \| {method} \| ", output, re.M), output
+    assert re.search(
+        r"^\| DCGAN\(image_shape=\(28, 28, 3\)\) \| 2 \| \d+ \| \d+ \| ", output, re.M
+    ), output
+    assert "likelihood with k = 3 on 16 test digits" in output, output
+    assert re.search(r"^\| vae \| 2 \|.*\| [\d.]+ \| [\d.]+ \|$", output, re.M), output

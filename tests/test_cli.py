@@ -166,11 +166,22 @@ def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["evaluate", str(dcgan_run), "--num-samples", "50", "--json"]) == 0
     results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert {"frechet_distance", "classifier_score"} <= set(results)
+    assert {"frechet_distance", "classifier_score", "precision", "recall"} <= set(
+        results["metrics"]
+    )
+    # The run's training digits are the memorization check's reference.
+    assert "memorization_ratio" in results["metrics"]
+    assert results["provenance"]["training_images"] == 64
     assert results["real_digits"]["classifier_score"] > 9  # what good looks like
+    written = json.loads((dcgan_run / "evaluation.json").read_text())
+    assert written["metrics"] == results["metrics"]
     assert cli.main(["evaluate", str(dcgan_run), "--num-samples", "50"]) == 0
     table = capsys.readouterr().out
     assert "real digits" in table and "frechet_distance" in table
+    assert "50 samples (seed 0)" in table
+    # A second evaluation is kept beside the first.
+    assert (dcgan_run / "evaluation-2.json").is_file()
+    assert json.loads((dcgan_run / "evaluation.json").read_text()) == written
 
 
 def test_cgan_samples_chosen_labels(tmp_path, mnist_file, capsys):
@@ -263,3 +274,52 @@ def test_the_command_keeps_tensorflows_native_log_lines_out():
     assert stderr("--help") == ""
     # --debug keeps them: TensorFlow writes its start-up lines on import.
     assert "absl::InitializeLog" in stderr("--debug", "--help")
+
+
+@pytest.mark.parametrize("task", ["super_resolution", "inpainting"])
+def test_pix2pix_trains_samples_exports_and_evaluates_a_task(
+    task, tmp_path, mnist_file, capsys
+):
+    run = tmp_path / "pix2pix"
+    argv = ["train", "pix2pix", "--task", task, "--data-dir", str(mnist_file)]
+    tiny = ["--batch-size", "16", "--base-filters", "4", "--verbose", "0"]
+    assert cli.main([*argv, "--out", str(run), *tiny, "--epochs", "1"]) == 0
+    assert f"({task} pairs)" in capsys.readouterr().out
+    settings = json.loads((run / "run.json").read_text())
+    assert settings["task"] == task and settings["latent_dim"] == 0
+    assert (run / "samples" / "epoch_0001.png").is_file()
+    assert "l1" in (run / "history.csv").read_text().splitlines()[0]
+
+    assert cli.main([*argv, "--out", str(run), *tiny, "--epochs", "2", "--resume"]) == 0
+    assert len((run / "history.csv").read_text().splitlines()) == 3
+
+    grid = tmp_path / "grid.png"
+    assert cli.main(["sample", str(run), "--num", "8", "--out", str(grid)]) == 0
+    height, width, _ = keras.utils.img_to_array(keras.utils.load_img(grid)).shape
+    assert 0.3 < height / width < 0.45  # inputs, outputs, targets: 3 rows of 8
+
+    assert cli.main(["export", str(run), str(tmp_path / "export")]) == 0
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(run), "--num-samples", "16", "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"l1", "psnr", "label_accuracy", "frechet_distance"} <= set(
+        scores["metrics"]
+    )
+    assert set(scores["skipped"]) == {"memorization_ratio", "near_copy_fraction"}
+
+
+def test_pix2pix_options_that_do_not_apply_are_usage_errors(
+    tmp_path, mnist_file, capsys
+):
+    base = ["train", "pix2pix", "--data-dir", str(mnist_file), "--out", str(tmp_path)]
+    assert "--latent-dim" in usage_error(capsys, [*base, "--latent-dim", "8"])
+    assert "--task is for pix2pix" in usage_error(
+        capsys,
+        ["train", "dcgan", "--task", "inpainting", "--out", str(tmp_path / "d")],
+    )
+
+
+def test_cli_tasks_are_the_datasets_tasks():
+    import keras_gen as kg
+
+    assert cli.TASKS == kg.datasets.TASKS

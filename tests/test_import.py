@@ -50,9 +50,10 @@ def test_models_train_and_evaluate_without_tensorflow_and_pipelines_say_what_is_
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "trained ['d_loss', 'fake_score', 'g_loss', 'real_score']" in result.stdout
-    assert "scored ['class_coverage', 'classifier_score', 'frechet_distance', " in (
+    assert "scored ['class_coverage', 'classifier_score', 'coverage', 'density', " in (
         result.stdout
     )
+    assert "'frechet_distance', 'frechet_distance_high', " in result.stdout
     assert "bundled (10000, 28, 28) (10000,)" in result.stdout
     # Building a tf.data pipeline is the part that needs TensorFlow.
     assert "mnist: keras_gen's dataset loaders build tf.data pipelines and need " in (

@@ -10,7 +10,7 @@ class Evaluate(keras.callbacks.Callback):
 
     The scores (`frechet_distance`, `kernel_distance`, `classifier_score`,
     `class_coverage`, plus `label_accuracy` for conditional models and
-    `negative_elbo`, `iwae_bound_k50` for a Bernoulli VAE; see
+    `negative_elbo`, `negative_log_likelihood` for a Bernoulli VAE; see
     `kg.evaluation.evaluate`) join the epoch's logs, so they appear in the
     `History` that `fit()` returns and, when this callback comes before
     `keras.callbacks.TensorBoard` in the list, as TensorBoard scalars
@@ -22,6 +22,9 @@ class Evaluate(keras.callbacks.Callback):
         evaluator: a `kg.evaluation.Evaluator` (classifier and reference
             images); defaults to the bundled MNIST classifier and test split.
         seed: seed of the samples, so evaluations compare the same noise.
+        detail: also log precision and recall, density and coverage, the
+            distances' intervals and per-class distances (`evaluate(detail=)`);
+            False by default, as they take longer than the rest together.
 
     Example:
 
@@ -38,7 +41,9 @@ class Evaluate(keras.callbacks.Callback):
     ```
     """
 
-    def __init__(self, every=5, num_samples=10_000, evaluator=None, seed=0):
+    def __init__(
+        self, every=5, num_samples=10_000, evaluator=None, seed=0, detail=False
+    ):
         super().__init__()
         validation.check_count(every, "every")
         validation.check_count(num_samples, "num_samples", minimum=2)
@@ -46,6 +51,7 @@ class Evaluate(keras.callbacks.Callback):
         self.num_samples = int(num_samples)
         self.evaluator = evaluator
         self.seed = seed
+        self.detail = detail
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
@@ -54,6 +60,12 @@ class Evaluate(keras.callbacks.Callback):
 
         if self.evaluator is None:
             self.evaluator = Evaluator()
-        scores = evaluate(self.model, self.num_samples, self.evaluator, seed=self.seed)
+        scores = evaluate(
+            self.model,
+            self.num_samples,
+            self.evaluator,
+            seed=self.seed,
+            detail=self.detail,
+        )
         if logs is not None:
             logs.update(scores)

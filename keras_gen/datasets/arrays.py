@@ -5,7 +5,9 @@ import numpy as np
 from keras_gen.datasets import pipeline
 
 
-def _input_range(images, input_range):
+def input_range_of(images, input_range):
+    """The range images are stored in: `input_range`, else their dtype's
+    (uint8: 0-255; float: [0, 1], checked)."""
     if input_range is not None:
         return tuple(float(v) for v in input_range)
     if images.dtype == np.uint8:
@@ -107,7 +109,7 @@ def from_numpy(
     """
     tf = pipeline.tensorflow()
     images, labels = check_images_and_labels(x, y)
-    input_range = _input_range(images, input_range)
+    input_range = input_range_of(images, input_range)
     data = images if labels is None else (images, labels)
     return pipeline.finish(
         tf.data.Dataset.from_tensor_slices(data),

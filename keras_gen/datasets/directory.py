@@ -77,7 +77,7 @@ def from_directory(
             f"No images found in {directory} or its subfolders; readable files "
             f"end in {', '.join(IMAGE_SUFFIXES)}."
         )
-    bad = _unreadable(files, stop_at_first=not skip_bad_files)
+    bad = unreadable(files, stop_at_first=not skip_bad_files)
     if bad and not skip_bad_files:
         raise ValueError(
             f"{bad[0]} is not a readable image ({bad[1]}). Remove or replace "
@@ -112,7 +112,7 @@ def from_directory(
     )
 
 
-def _unreadable(files, stop_at_first):
+def unreadable(files, stop_at_first):
     """`[path, reason, path, reason, ...]` of the files Pillow cannot read as
     images; stops at the first one when asked."""
     from PIL import Image, UnidentifiedImageError

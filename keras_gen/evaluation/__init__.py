@@ -1,4 +1,13 @@
-"""Sample quality without downloads: a bundled MNIST classifier and the metrics built on it."""
+"""Sample quality without downloads: a bundled MNIST classifier and the metrics built on it.
+
+`evaluate(model)` reports every metric that applies, with what it skipped and
+how the figures were obtained: distances between feature distributions
+(Fréchet, kernel, with bootstrap intervals), quality and diversity apart
+(precision and recall, density and coverage), the classifier's view (score,
+class coverage, label accuracy, per-class distances), memorization against
+the training images, Stacked MNIST mode counts, and a model's own held-out
+figures (a VAE's likelihood, Pix2Pix's L1 and PSNR).
+"""
 
 from keras_gen.evaluation.classifier import (
     build_mnist_classifier,
@@ -8,10 +17,12 @@ from keras_gen.evaluation.classifier import (
 from keras_gen.evaluation.evaluate import (
     EvaluationResult,
     Evaluator,
+    classifier_fingerprint,
     default_reference_images,
     evaluate,
     real_digit_scores,
 )
+from keras_gen.evaluation.intervals import bootstrap_interval
 from keras_gen.evaluation.metrics import (
     class_coverage,
     classifier_score,
@@ -19,26 +30,52 @@ from keras_gen.evaluation.metrics import (
     importance_weighted_bound,
     kernel_distance,
     label_accuracy,
+    mean_absolute_error,
     negative_elbo,
+    peak_signal_to_noise_ratio,
+)
+from keras_gen.evaluation.modes import (
+    STACKED_MNIST_SAMPLES,
+    mode_ids,
+    mode_statistics,
+    stacked_mnist_modes,
+)
+from keras_gen.evaluation.neighbours import (
+    density_coverage,
+    memorization,
+    nearest_distances,
+    precision_recall,
 )
 from keras_gen.evaluation.streaming import ClassifierScore, FrechetDistance
 
 __all__ = [
+    "STACKED_MNIST_SAMPLES",
     "ClassifierScore",
     "EvaluationResult",
     "Evaluator",
     "FrechetDistance",
+    "bootstrap_interval",
     "build_mnist_classifier",
     "class_coverage",
+    "classifier_fingerprint",
     "classifier_score",
     "default_reference_images",
+    "density_coverage",
     "evaluate",
     "feature_extractor",
     "frechet_distance",
     "importance_weighted_bound",
     "kernel_distance",
     "label_accuracy",
+    "mean_absolute_error",
+    "memorization",
     "mnist_classifier",
+    "mode_ids",
+    "mode_statistics",
+    "nearest_distances",
     "negative_elbo",
+    "peak_signal_to_noise_ratio",
+    "precision_recall",
     "real_digit_scores",
+    "stacked_mnist_modes",
 ]

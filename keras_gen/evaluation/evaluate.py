@@ -1,14 +1,25 @@
 """Scores a trained model's samples with every metric that applies to it."""
 
+import hashlib
 import json
 import pathlib
 
+import keras
 import numpy as np
 from keras import ops
 
 from keras_gen import validation
-from keras_gen.evaluation import metrics
+from keras_gen.evaluation import intervals, metrics, modes, neighbours
 from keras_gen.evaluation.classifier import feature_extractor, mnist_classifier
+
+#: The neighbour of improved precision and recall (Kynkäänniemi et al., 2019).
+PRECISION_RECALL_K = 3
+#: The neighbour of density and coverage (Naeem et al., 2020).
+DENSITY_COVERAGE_K = 5
+#: Bootstrap resamples of the Fréchet and kernel distances' intervals.
+BOOTSTRAP_RESAMPLES = 100
+#: Coverage of those intervals.
+CONFIDENCE = 0.95
 
 #: What real MNIST training digits score with the bundled classifier against the
 #: test digits (written by `scripts/real_digit_scores.py`).
@@ -33,11 +44,26 @@ def _to_unit_range(samples, value_range):
 
 
 def default_reference_images():
-    """The official MNIST test split shipped with keras_gen, in [0, 1], `(10000, 28, 28, 1)`."""
+    """The official MNIST test split shipped with keras_gen: images in [0, 1],
+    `(10000, 28, 28, 1)`, and their labels."""
     from keras_gen.datasets.mnist_sources import bundled
 
     images, labels = bundled("test")
     return images[..., None].astype("float32") / 255.0, labels.astype("int32")
+
+
+def classifier_fingerprint(classifier):
+    """SHA-256 of a classifier's weights (their values, in order): its identity.
+
+    Two evaluations compare only when their classifiers have the same
+    fingerprint.
+    """
+    digest = hashlib.sha256()
+    for weight in classifier.weights:
+        value = np.ascontiguousarray(ops.convert_to_numpy(weight), dtype="float32")
+        digest.update(str(value.shape).encode())
+        digest.update(value.tobytes())
+    return digest.hexdigest()
 
 
 class Evaluator:
@@ -48,7 +74,15 @@ class Evaluator:
             layer named `features`; defaults to the bundled MNIST classifier.
         reference_images: real images in [0, 1] to compare samples with;
             defaults to the MNIST test split shipped with keras_gen.
+        reference_labels: their classes, for per-class Fréchet distances;
+            default the MNIST test labels with the default images.
         batch_size: images per forward pass.
+        bootstrap_resamples: resamples of the distances' bootstrap
+            intervals. Default 100.
+
+    Attributes:
+        classifier_sha256: `classifier_fingerprint` of the classifier.
+        reference: the reference images, in words (recorded in results).
 
     Example:
 
@@ -62,12 +96,36 @@ class Evaluator:
     ```
     """
 
-    def __init__(self, classifier=None, reference_images=None, batch_size=500):
-        self.extractor = feature_extractor(classifier or mnist_classifier())
+    def __init__(
+        self,
+        classifier=None,
+        reference_images=None,
+        reference_labels=None,
+        batch_size=500,
+        bootstrap_resamples=BOOTSTRAP_RESAMPLES,
+    ):
+        classifier = classifier or mnist_classifier()
+        self.classifier_sha256 = classifier_fingerprint(classifier)
+        self.extractor = feature_extractor(classifier)
         self.batch_size = batch_size
+        validation.check_count(bootstrap_resamples, "bootstrap_resamples", minimum=2)
+        self.bootstrap_resamples = int(bootstrap_resamples)
         if reference_images is None:
-            reference_images, _ = default_reference_images()
+            reference_images, default_labels = default_reference_images()
+            if reference_labels is None:
+                reference_labels = default_labels
+            self.reference = f"the {len(reference_images):,} MNIST test digits"
+        else:
+            self.reference = f"{len(reference_images):,} reference images given"
         self.reference_features, _ = self.features_and_probabilities(reference_images)
+        self.reference_labels = None
+        if reference_labels is not None:
+            self.reference_labels = np.asarray(reference_labels).reshape(-1)
+            if len(self.reference_labels) != len(reference_images):
+                raise ValueError(
+                    f"Got {len(self.reference_labels)} reference labels for "
+                    f"{len(reference_images)} reference images."
+                )
 
     @property
     def image_shape(self):
@@ -103,24 +161,76 @@ class Evaluator:
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         return np.concatenate(features), probabilities
 
-    def score_images(self, images_01, labels=None):
-        """Metrics of images in [0, 1] against the reference images."""
+    def score_images(self, images_01, labels=None, detail=True, seed=0):
+        """Metrics of images in [0, 1] against the reference images.
+
+        Always: `frechet_distance`, `kernel_distance`, `classifier_score`,
+        `class_coverage`, and `label_accuracy` with `labels`. With `detail`
+        (default): `precision` and `recall` (k = 3), `density` and
+        `coverage` (k = 5), 95% bootstrap intervals of the two distances
+        (`frechet_distance_low`/`_high`, `kernel_distance_low`/`_high`), and
+        with `labels` and reference labels, each class's Fréchet distance
+        (`frechet_distance_class_<c>`) and their mean
+        (`class_frechet_distance`).
+
+        Args:
+            images_01: `(N, H, W, C)` images in [0, 1].
+            labels: the class each image should show, or `None`.
+            detail: add the neighbourhood metrics and intervals.
+            seed: seed of the bootstrap.
+        """
         features, probabilities = self.features_and_probabilities(images_01)
         shares = metrics.class_coverage(probabilities)
+        reference = self.reference_features
         result = {
-            "frechet_distance": metrics.frechet_distance(
-                self.reference_features, features
-            ),
-            "kernel_distance": metrics.kernel_distance(
-                self.reference_features, features
-            ),
+            "frechet_distance": metrics.frechet_distance(reference, features),
+            "kernel_distance": metrics.kernel_distance(reference, features),
             "classifier_score": metrics.classifier_score(probabilities),
             # 1.0: every class equally common; 0.0: some class never appears.
             "class_coverage": float(shares.min() * len(shares)),
         }
         if labels is not None:
             result["label_accuracy"] = metrics.label_accuracy(probabilities, labels)
+        if not detail:
+            return result
+        result["precision"], result["recall"] = neighbours.precision_recall(
+            reference, features, PRECISION_RECALL_K
+        )
+        result["density"], result["coverage"] = neighbours.density_coverage(
+            reference, features, DENSITY_COVERAGE_K
+        )
+        for name, metric in (
+            ("frechet_distance", metrics.frechet_distance),
+            ("kernel_distance", metrics.kernel_distance),
+        ):
+            low, high = intervals.bootstrap_interval(
+                metric,
+                reference,
+                features,
+                num_resamples=self.bootstrap_resamples,
+                confidence=CONFIDENCE,
+                seed=seed,
+            )
+            result[f"{name}_low"], result[f"{name}_high"] = low, high
+        if labels is not None and self.reference_labels is not None:
+            result.update(self._per_class(features, np.asarray(labels).reshape(-1)))
         return result
+
+    def _per_class(self, features, labels):
+        """Each class's Fréchet distance, against the reference images of it."""
+        per_class = {}
+        for label in np.unique(labels):
+            mine = features[labels == label]
+            theirs = self.reference_features[self.reference_labels == label]
+            if len(mine) > 1 and len(theirs) > 1:
+                per_class[f"frechet_distance_class_{int(label)}"] = (
+                    metrics.frechet_distance(theirs, mine)
+                )
+        if per_class:
+            per_class["class_frechet_distance"] = float(
+                np.mean(list(per_class.values()))
+            )
+        return per_class
 
 
 SAMPLE_METRICS = (
@@ -132,60 +242,117 @@ SAMPLE_METRICS = (
 
 
 class EvaluationResult(dict):
-    """The figures of `evaluate()`, `{name: float}`, and what it skipped.
+    """The figures of `evaluate()`, `{name: float}`, what it skipped and how
+    they were obtained.
 
     Attributes:
         skipped: `{metric name: reason}` for the metrics that did not apply
             to the model, or could not be computed, and why.
+        provenance: how the figures were obtained: the model's class, the
+            sample count and seed, the reference images, the classifier's
+            `classifier_sha256`, the settings of the metrics, the package,
+            Keras and backend versions.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.skipped = {}
+        self.provenance = {}
+
+    def to_json(self, path=None):
+        """The result as JSON (`metrics`, `skipped`, `provenance`); written to
+        `path` when given (a new file: an existing one is refused)."""
+        text = json.dumps(
+            {
+                "metrics": dict(self),
+                "skipped": self.skipped,
+                "provenance": self.provenance,
+            },
+            indent=2,
+        )
+        if path is not None:
+            path = pathlib.Path(path)
+            with open(path, "x") as file:  # never overwrites
+                file.write(text + "\n")
+        return text
+
+
+def _version():
+    from keras_gen import __version__
+
+    return __version__
 
 
 def evaluate(
     model,
     num_samples=10_000,
     evaluator=None,
-    test_images=None,
+    test_data=None,
     seed=0,
     conditions=None,
     test_labels=None,
+    training_images=None,
+    detail=True,
+    importance_samples=50,
+    mode_samples=modes.STACKED_MNIST_SAMPLES,
 ):
-    """Every metric that applies to `model`, on `num_samples` samples.
+    """Every metric that applies to `model`, with how it was obtained.
 
     It asks the model, so any `kg.models.GenerativeModel` can be evaluated:
 
-    - Sample metrics (Fréchet distance, kernel distance, classifier score,
-      class coverage) on samples for the model's own conditions
-      (`model.conditions_for`), and label accuracy where those are class
-      labels (`model.class_labels`).
-    - The model's `likelihood_metrics` (a VAE's negative ELBO and
-      importance-weighted bound) on `test_images`, with their labels as the
-      condition of a conditional model.
+    - Sample metrics on `num_samples` samples: Fréchet and kernel distances
+      (with 95% bootstrap intervals), classifier score, class coverage,
+      precision and recall, density and coverage (see
+      `Evaluator.score_images`). The samples are for the model's
+      conditions: its own (`model.conditions_for`) where it draws them, else
+      `conditions`, else those of `test_data`, else those of
+      `model.example_batch`.
+    - Label accuracy and per-class Fréchet distances, where the samples have
+      known classes: the model's class-label conditions
+      (`model.class_labels`), or `test_labels` for samples made for the
+      conditions of `test_data` (a Pix2Pix output should show the digit of
+      its input).
+    - Memorization, with `training_images`: how close samples sit to their
+      nearest training image, against the reference (held-out) images.
+    - Stacked MNIST, for a model of 28x28x3 images scored with a classifier
+      of 28x28x1 digits: the modes reached by `mode_samples` samples and the
+      KL divergence of their distribution from uniform.
+    - The model's `heldout_metrics` on `test_data` (a VAE's negative ELBO
+      and its likelihood estimated with `importance_samples` samples per
+      image; Pix2Pix's L1 and PSNR to the targets).
 
     A metric that does not apply is left out and named in `result.skipped`
-    with the reason (the evaluator's classifier scores other images; the
-    model cannot draw its own conditions and none were given).
+    with the reason; `result.provenance` records how the figures were
+    obtained, and `result.to_json(path)` writes all three.
 
     Args:
         model: a trained keras_gen model.
         num_samples: samples to score. Default 10,000.
         evaluator: an `Evaluator`; default the bundled MNIST classifier and
             test split.
-        test_images: held-out images in [0, 1] for likelihood metrics;
-            default the shipped MNIST test split.
-        seed: seed of the samples' noise (and of the likelihood estimates).
+        test_data: held-out data as the model trains on it: images (or
+            `(images, labels)`) for a VAE, `(inputs, targets)` for Pix2Pix.
+            Default: the shipped MNIST test digits in [0, 1] with their
+            labels (their conditions are not used for samples).
+        seed: seed of the samples' noise, the bootstrap and the likelihood
+            estimates.
         conditions: conditions for the samples, for a model that cannot
-            draw its own; repeated in turn to `num_samples`. Default: the
-            model's own, else those of `model.example_batch`.
-        test_labels: labels of `test_images` (default: the MNIST test
-            labels with the default images).
+            draw its own; repeated in turn to `num_samples`.
+        test_labels: classes of the examples of `test_data`; default the
+            MNIST test labels with the default data.
+        training_images: the images the model was trained on, in [0, 1], for
+            the memorization check; without them it is skipped.
+        detail: compute the neighbourhood metrics, the intervals and the
+            per-class distances (default True; False for a quick look).
+        importance_samples: samples per image of the likelihood estimate
+            (Burda et al., 2016). Default 50 for quick runs; the published
+            protocol is 5,000.
+        mode_samples: samples counted on Stacked MNIST. Default 26,000, the
+            published protocol.
 
     Returns:
         an `EvaluationResult`: a dict of metric name to float, with
-        `.skipped`.
+        `.skipped` and `.provenance`.
 
     Example:
 
@@ -193,31 +360,95 @@ def evaluate(
     import keras_gen as kg
 
     cgan = kg.CGAN(num_classes=10, image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
-    result = kg.evaluation.evaluate(cgan, num_samples=100)
+    result = kg.evaluation.evaluate(cgan, num_samples=100, detail=False)
     sorted(result)  # [..., 'frechet_distance', ..., 'label_accuracy']
-    result.skipped  # {}
+    result.provenance["num_samples"]  # 100
     ```
     """
+    validation.check_count(num_samples, "num_samples", minimum=2)
+    validation.check_count(importance_samples, "importance_samples")
     evaluator = evaluator or Evaluator()
     result = EvaluationResult()
-    _score_samples(model, num_samples, evaluator, seed, conditions, result)
-    if test_images is None:
+    result.provenance = {
+        "model": type(model).__name__,
+        "num_samples": int(num_samples),
+        "seed": seed,
+        "reference": evaluator.reference,
+        "classifier_sha256": evaluator.classifier_sha256,
+        "keras_gen_version": _version(),
+        "keras_version": keras.__version__,
+        "backend": keras.backend.backend(),
+    }
+    if detail:
+        result.provenance.update(
+            precision_recall_k=PRECISION_RECALL_K,
+            density_coverage_k=DENSITY_COVERAGE_K,
+            bootstrap_resamples=evaluator.bootstrap_resamples,
+            confidence=CONFIDENCE,
+        )
+    held_out = None  # the conditions of test data the caller gave
+    if test_data is None:
         test_images, default_labels = default_reference_images()
         test_labels = default_labels if test_labels is None else test_labels
-    data = test_images if test_labels is None else (test_images, test_labels)
+        test_data = test_images if test_labels is None else (test_images, test_labels)
+        result.provenance["test_data"] = "the 10,000 MNIST test digits"
+    else:
+        result.provenance["test_data"] = "given"
+        try:
+            held_out = model.unpack_batch(test_data)[1]
+        except ValueError:
+            pass
+    samples = _score_samples(
+        model,
+        num_samples,
+        evaluator,
+        seed,
+        conditions,
+        (held_out, test_labels),
+        detail,
+        result,
+    )
+    _score_memorization(samples, training_images, evaluator, result)
+    _score_modes(model, mode_samples, evaluator, seed, result)
     try:
-        result.update(model.likelihood_metrics(data, seed=seed))
-    except ValueError as error:
-        result.skipped["likelihood_metrics"] = (
-            f"the test images do not suit the model: {error}"
+        figures = model.heldout_metrics(
+            test_data, seed=seed, importance_samples=importance_samples
         )
+    except ValueError as error:
+        result.skipped["heldout_metrics"] = (
+            f"the test data do not suit the model: {error}"
+        )
+    else:
+        result.update(figures)
+        if any("likelihood" in name for name in figures):
+            result.provenance["importance_samples"] = int(importance_samples)
     return result
 
 
-def _score_samples(model, num_samples, evaluator, seed, conditions, result):
-    """Adds the sample metrics to `result`, or their reasons to `result.skipped`."""
+def _repeated(array, count):
+    array = np.asarray(array)
+    return np.take(array, np.arange(count) % len(array), axis=0)
+
+
+def _score_samples(
+    model, num_samples, evaluator, seed, conditions, held_out, detail, result
+):
+    """Adds the sample metrics to `result`, or their reasons to `result.skipped`.
+
+    `held_out` is `(conditions, labels)` of the test data (either `None`).
+    Returns the scored samples in [0, 1], or `None`.
+    """
+    labels = None
+    own = model.sample_conditions(1) is not None or model.condition_spec() is None
+    held_out_conditions, held_out_labels = held_out
+    if conditions is None and not own and held_out_conditions is not None:
+        conditions = held_out_conditions
+        if held_out_labels is not None:
+            labels = _repeated(held_out_labels, num_samples)
     classes = model.class_labels(model.sample_conditions(1)) is not None
-    names = SAMPLE_METRICS + (("label_accuracy",) if classes else ())
+    names = SAMPLE_METRICS + (
+        ("label_accuracy",) if classes or labels is not None else ()
+    )
 
     def skip(reason):
         result.skipped.update(dict.fromkeys(names, reason))
@@ -229,17 +460,54 @@ def _score_samples(model, num_samples, evaluator, seed, conditions, result):
             "`Evaluator(classifier=..., reference_images=...)` for these images"
         )
     if conditions is not None:
-        conditions = np.asarray(conditions)
-        conditions = np.take(conditions, np.arange(num_samples) % len(conditions), 0)
+        conditions = _repeated(conditions, num_samples)
     else:
         try:
             conditions = model.conditions_for(num_samples, seed)
         except ValueError as error:
             return skip(str(error))
     samples = model.generate(num_samples, seed=seed, condition=conditions)
+    if labels is None:
+        labels = model.class_labels(conditions)
+    samples = _to_unit_range(samples, model.value_range)
+    result.update(evaluator.score_images(samples, labels, detail=detail, seed=seed))
+    return samples
+
+
+def _score_memorization(samples, training_images, evaluator, result):
+    names = ("memorization_ratio", "near_copy_fraction")
+    if training_images is None:
+        result.skipped.update(
+            dict.fromkeys(names, "no `training_images` were given to compare with")
+        )
+        return
+    if samples is None:
+        result.skipped.update(dict.fromkeys(names, "no samples were scored"))
+        return
+    train_features, _ = evaluator.features_and_probabilities(
+        np.asarray(training_images, dtype="float32")
+    )
+    sample_features, _ = evaluator.features_and_probabilities(samples)
     result.update(
-        evaluator.score_images(
-            _to_unit_range(samples, model.value_range),
-            model.class_labels(conditions),
+        neighbours.memorization(
+            train_features, sample_features, evaluator.reference_features
         )
     )
+    result.provenance["training_images"] = len(train_features)
+
+
+def _score_modes(model, mode_samples, evaluator, seed, result):
+    """Stacked MNIST modes, for a model of 28x28x3 images and a digit classifier."""
+    stacked = tuple(model.image_shape) == evaluator.image_shape[:2] + (3,)
+    if not stacked or evaluator.image_shape[-1] != 1:
+        return
+    if model.condition_spec() is not None and model.sample_conditions(1) is None:
+        result.skipped["stacked_mnist_modes"] = (
+            "the model cannot draw its own conditions"
+        )
+        return
+    samples = model.generate(int(mode_samples), seed=seed)
+    result.update(
+        modes.stacked_mnist_modes(_to_unit_range(samples, model.value_range), evaluator)
+    )
+    result.provenance["mode_samples"] = int(mode_samples)

@@ -157,39 +157,91 @@ def label_accuracy(probabilities, labels):
 # --- VAE likelihood bounds ----------------------------------------------------
 
 
+# --- Paired images (image-to-image translation) -----------------------------
+
+
+def _paired(outputs, targets):
+    outputs = np.asarray(outputs, dtype="float64")
+    targets = np.asarray(targets, dtype="float64")
+    if outputs.shape != targets.shape:
+        raise ValueError(
+            f"Outputs of shape {outputs.shape} cannot be compared with targets "
+            f"of shape {targets.shape}; pass one output per target."
+        )
+    return outputs, targets
+
+
+def mean_absolute_error(outputs, targets):
+    """The mean absolute difference between images and their targets (L1)."""
+    outputs, targets = _paired(outputs, targets)
+    return float(np.mean(np.abs(outputs - targets)))
+
+
+def peak_signal_to_noise_ratio(outputs, targets, data_range=1.0):
+    """PSNR in dB: `10 log10(data_range**2 / MSE)`, averaged over images.
+
+    Each image's own ratio, then their mean, as image-restoration papers
+    report it; an image equal to its target counts as 100 dB.
+
+    Args:
+        outputs: images `(N, H, W, C)`.
+        targets: their targets, the same shape.
+        data_range: the span of pixel values; 1 for images in [0, 1].
+    """
+    outputs, targets = _paired(outputs, targets)
+    errors = np.mean((outputs - targets) ** 2, axis=tuple(range(1, outputs.ndim)))
+    ratios = 10 * np.log10(data_range**2 / np.maximum(errors, 1e-10))
+    return float(np.mean(ratios))
+
+
 def _binarise(images, seed):
     rng = np.random.default_rng(seed)
     return (rng.uniform(size=np.shape(images)) < np.asarray(images)).astype("float32")
 
 
+#: Decoder inputs per forward pass of the likelihood estimates.
+DECODE_BATCH = 4096
+
+
 def _log_likelihood_terms(vae, images, condition, num_samples, seed):
-    """log p(x|z) + log p(z) - log q(z|x) for `num_samples` draws of z per image."""
+    """log p(x|z) + log p(z) - log q(z|x) for `num_samples` draws of z per image.
+
+    Decodes several draws of every image per forward pass (up to
+    `DECODE_BATCH` inputs), which is what makes thousands of draws per image
+    affordable.
+    """
     import keras
 
     z_mean, z_log_var = (
         ops.convert_to_numpy(t)
         for t in vae.encoder(vae.encoder_inputs(images, condition), training=False)
     )
+    count = len(images)
     rng = np.random.default_rng(seed)
+    per_pass = max(1, DECODE_BATCH // count)
     terms = []
-    for _ in range(num_samples):
-        eps = rng.standard_normal(z_mean.shape).astype("float32")
-        z = z_mean + np.exp(0.5 * z_log_var) * eps
-        logits = ops.convert_to_numpy(
-            vae.decoder(vae.decoder_inputs(z, condition), training=False)
-        )
+    for start in range(0, num_samples, per_pass):
+        draws = min(per_pass, num_samples - start)
+        eps = rng.standard_normal((draws,) + z_mean.shape).astype("float32")
+        z = (z_mean + np.exp(0.5 * z_log_var) * eps).reshape(draws * count, -1)
+        repeated = None
+        if condition is not None:
+            repeated = np.concatenate([np.asarray(condition)] * draws)
+        logits = vae.decoder(vae.decoder_inputs(z, repeated), training=False)
+        targets = np.concatenate([images] * draws)
         log_px = -ops.convert_to_numpy(
             ops.sum(
                 keras.losses.binary_crossentropy(
-                    images[..., None], logits[..., None], from_logits=True
+                    targets[..., None], logits[..., None], from_logits=True
                 ),
                 axis=tuple(range(1, images.ndim)),
             )
-        )
-        log_pz = -0.5 * (z**2 + np.log(2 * np.pi)).sum(axis=1)
-        log_qz = -0.5 * (eps**2 + z_log_var + np.log(2 * np.pi)).sum(axis=1)
+        ).reshape(draws, count)
+        z = z.reshape(draws, count, -1)
+        log_pz = -0.5 * (z**2 + np.log(2 * np.pi)).sum(axis=-1)
+        log_qz = -0.5 * (eps**2 + z_log_var + np.log(2 * np.pi)).sum(axis=-1)
         terms.append(log_px + log_pz - log_qz)
-    return np.stack(terms, axis=1)  # (N, num_samples)
+    return np.concatenate(terms).T  # (N, num_samples)
 
 
 def _bound_terms(vae, images, condition, num_samples, batch_size, seed):
@@ -228,12 +280,14 @@ def negative_elbo(vae, images, num_samples=1, batch_size=500, seed=0, condition=
 def importance_weighted_bound(
     vae, images, num_samples=50, batch_size=500, seed=0, condition=None
 ):
-    """Negative importance-weighted bound (IWAE, Burda et al.) in nats per image.
+    """Negative importance-weighted bound (IWAE, Burda et al., 2016) in nats per image.
 
     `-E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]` with `k = num_samples`; it
-    approaches `-log p(x)` as k grows, and with the same draws (same `seed`
-    and `num_samples`) it is never above `negative_elbo`. A conditional VAE
-    takes the images' `condition`.
+    approaches `-log p(x)` from above as k grows, and with the same draws
+    (same `seed` and `num_samples`) it is never above `negative_elbo`. With
+    k = 5,000 on the 10,000 binarised MNIST test digits it is the published
+    estimate of a VAE's test negative log-likelihood. A conditional VAE takes
+    the images' `condition`.
     """
     terms = _bound_terms(vae, images, condition, num_samples, batch_size, seed)
     peak = terms.max(axis=1, keepdims=True)

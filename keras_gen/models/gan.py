@@ -105,6 +105,9 @@ class GAN(GenerativeModel):
     - `discriminator_loss(real_output, fake_output, condition)` and
       `generator_loss(fake_output, condition)`: the losses (override to add
       terms, e.g. an auxiliary classifier's).
+    - `generator_terms(fake_images, real_images, condition)` with
+      `generator_term_names`: terms of the generator's loss that compare its
+      images with the batch's real ones, each logged (see `Pix2Pix`).
     - `check_condition(condition, num_images)`: checks on numpy conditions.
 
     When the discriminator returns several outputs, the first is the
@@ -113,7 +116,8 @@ class GAN(GenerativeModel):
     Args:
         generator: a `keras.Model` (or layer) from noise to images.
         discriminator: a `keras.Model` (or layer) from images to logits.
-        latent_dim: size of the noise vector.
+        latent_dim: size of the noise vector; 0 for a conditional generator
+            that takes no noise (`Pix2Pix`, whose noise is dropout).
         ema: optional decay in (0, 1), e.g. `0.999`, of an exponential moving
             average of the generator's weights. When set, `generate()`,
             `call()` and exports use the averaged weights. Early steps use a
@@ -158,7 +162,12 @@ class GAN(GenerativeModel):
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
-        validation.check_count(latent_dim, "latent_dim")
+        validation.check_count(latent_dim, "latent_dim", minimum=0)
+        if latent_dim == 0 and self.condition_spec() is None:
+            raise ValueError(
+                "latent_dim=0 leaves an unconditional generator without any "
+                "input; give it noise, e.g. latent_dim=100."
+            )
         if ema is not None and not 0.0 < ema < 1.0:
             raise ValueError(
                 f"`ema` is the decay of a moving average and must lie in "
@@ -181,6 +190,9 @@ class GAN(GenerativeModel):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_score_tracker = keras.metrics.Mean(name="real_score")
         self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        self.term_trackers = [
+            keras.metrics.Mean(name=name) for name in self.generator_term_names
+        ]
 
         self.build()
 
@@ -232,6 +244,26 @@ class GAN(GenerativeModel):
         return self.adversarial_loss.generator_loss(
             self.adversarial_logits(fake_output)
         )
+
+    #: Names of the values `generator_terms` logs, in order; each is logged
+    #: as its epoch mean under its name.
+    generator_term_names = ()
+
+    def generator_terms(self, fake_images, real_images, condition):
+        """Terms of the generator's loss that compare its images with the batch's.
+
+        For models trained on pairs, where each generated image has a real
+        counterpart (`Pix2Pix`: its output and the target). Called in every
+        train and test step with the generated images, the batch's real
+        images and its condition.
+
+        Returns:
+            `(loss, logs)`: `loss` is added to the generator's adversarial
+            loss (`generator_loss`) in its update; `logs` maps each name of
+            `generator_term_names` to a scalar, logged as its epoch mean.
+            The default is `(0.0, {})`: nothing added.
+        """
+        return 0.0, {}
 
     @staticmethod
     def adversarial_logits(output):
@@ -420,7 +452,7 @@ class GAN(GenerativeModel):
         adversarial_loss = getattr(self, "adversarial_loss", None)
         if adversarial_loss is not None and adversarial_loss.probabilistic:
             trackers += [self.real_score_tracker, self.fake_score_tracker]
-        return trackers + [self.data_check_tracker]
+        return trackers + self.term_trackers + [self.data_check_tracker]
 
     # --- Train step (backend-neutral; gradients via keras_gen.backend) -------
 
@@ -499,11 +531,18 @@ class GAN(GenerativeModel):
             loss = loss + 0.5 * self.r1_penalty * r1
         return loss, (real_output, fake_output)
 
-    def _generator_objective(self, fake_images, condition, training):
+    def _generator_objective(self, fake_images, real_images, condition, training):
+        """`(loss, (adversarial loss, term logs))` of the generator update."""
         fake_output = self.discriminator(
             self.discriminator_inputs(fake_images, condition), training=training
         )
-        return self.generator_loss(fake_output, condition), fake_output
+        adversarial = self.generator_loss(fake_output, condition)
+        if not self.generator_term_names:
+            return adversarial, (adversarial, {})
+        terms, logs = self.generator_terms(
+            fake_images, ops.cast(real_images, fake_images.dtype), condition
+        )
+        return adversarial + terms, (adversarial, logs)
 
     def fit(self, *args, **kwargs):
         backend.require_adversarial_training()
@@ -552,10 +591,12 @@ class GAN(GenerativeModel):
             return result
 
         def generator_objective(fake_images):
-            return self._generator_objective(fake_images, condition, training=True)
+            return self._generator_objective(
+                fake_images, real_images, condition, training=True
+            )
 
         if self.reuse_fake_images:
-            (d_loss, (real_output, fake_output)), g_loss, _ = (
+            (d_loss, (real_output, fake_output)), _, (g_loss, term_logs) = (
                 backend.minimize_reusing_outputs(
                     self.g_optimizer,
                     generate,
@@ -566,7 +607,7 @@ class GAN(GenerativeModel):
             )
         else:
             d_loss, (real_output, fake_output) = discriminator_steps()
-            g_loss, _ = backend.minimize(
+            _, (g_loss, term_logs) = backend.minimize(
                 self.g_optimizer,
                 lambda: generator_objective(generate()),
                 self.generator.trainable_variables,
@@ -575,7 +616,7 @@ class GAN(GenerativeModel):
         # `model.optimizer.iterations` counts train steps, as Keras callbacks
         # (TensorBoard, LearningRateScheduler) expect.
         self.optimizer.iterations.assign_add(1)
-        return self._update_metrics(d_loss, g_loss, real_output, fake_output)
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output, term_logs)
 
     def adversarial_test_step(self, data):
         """Both losses on a batch, without updates."""
@@ -587,10 +628,14 @@ class GAN(GenerativeModel):
         d_loss, (real_output, fake_output) = self._discriminator_objective(
             real_images, fake_images, condition, training=False
         )
-        g_loss = self.generator_loss(fake_output, condition)
-        return self._update_metrics(d_loss, g_loss, real_output, fake_output)
+        _, (g_loss, term_logs) = self._generator_objective(
+            fake_images, real_images, condition, training=False
+        )
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output, term_logs)
 
-    def _update_metrics(self, d_loss, g_loss, real_output, fake_output):
+    def _update_metrics(self, d_loss, g_loss, real_output, fake_output, term_logs):
+        for tracker in self.term_trackers:
+            tracker.update_state(term_logs[tracker.name])
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         if self.adversarial_loss.probabilistic:

@@ -10,6 +10,7 @@ from keras_gen import data_check, validation
 from keras_gen.non_finite import TerminateOnNonFinite
 
 SEED_STATE_KEY = "seed_generator_state"
+NETWORK_SEED_STATE_KEY = "network_seed_state"
 
 CONVOLUTIONS = (
     keras.layers.Conv1D,
@@ -42,8 +43,9 @@ class GenerativeModel(keras.Model):
 
     - `seed_generator`, the `keras.random.SeedGenerator` all in-graph
       randomness of the train step draws from. Its state is saved with the
-      model (Keras does not save seed generators by itself), so a reloaded
-      model continues the same random stream.
+      model, and so are those of the networks' random layers (`Dropout`):
+      Keras does not save seed generators by itself, and a reloaded model
+      continues the same random streams.
     - Input checks: `fit()` checks the first batch (shape, dtype, value range;
       the condition of conditional models) through the `check_batch` hook;
       every train and test step checks its batch's range in the graph
@@ -58,7 +60,7 @@ class GenerativeModel(keras.Model):
       are (`sample_conditions`, `conditions_for`, `class_labels`), what a
       grid shows (`grid_inputs`, `grid_images`), what an export serves
       (`serving_endpoints`) and what it reports on held-out data
-      (`likelihood_metrics`). `docs/concepts.md` has the table of every hook
+      (`heldout_metrics`). `docs/concepts.md` has the table of every hook
       and the tool that calls it.
 
     Subclasses set `image_shape`, `latent_dim` and `value_range`, and
@@ -551,32 +553,37 @@ class GenerativeModel(keras.Model):
         dimension `None`); `function(inputs)` takes a dict of tensors by
         those names and returns a dict of output tensors, in `keras.ops`.
         The first endpoint is also `serving_default`. The default is one
-        endpoint, `serving_default`: `noise_name` (and `condition_name` for a
-        conditional model) to `images` (`generate_images`). Exports add a
+        endpoint, `serving_default`: `noise_name` (unless `latent_dim` is 0)
+        and, for a conditional model, `condition_name`, to `images`
+        (`generate_images`). Exports add a
         `sample` signature to any model whose `serving_default` takes
         `noise_name`.
         """
-        inputs = {self.noise_name: keras.KerasTensor((None, self.latent_dim))}
+        inputs = {}
+        if self.latent_dim:  # a model without noise (Pix2Pix) takes none
+            inputs[self.noise_name] = keras.KerasTensor((None, self.latent_dim))
         spec = self.condition_spec()
         if spec is not None:
             inputs[self.condition_name] = spec
 
         def serve(tensors):
-            return {
-                "images": self.generate_images(
-                    tensors[self.noise_name], tensors.get(self.condition_name)
-                )
-            }
+            condition = tensors.get(self.condition_name)
+            noise = tensors.get(self.noise_name)
+            if noise is None:
+                noise = ops.zeros((ops.shape(condition)[0], 0))
+            return {"images": self.generate_images(noise, condition)}
 
         return {"serving_default": (serve, inputs)}
 
-    def likelihood_metrics(self, data, seed=0):
-        """Likelihood figures on held-out data, as `{name: float}`.
+    def heldout_metrics(self, data, seed=0, importance_samples=50):
+        """Figures only the model can compute on held-out data, as `{name: float}`.
 
         Evaluation reports them beside the sample metrics. `data` is a batch
-        as the training data holds it (`images` or `(images, labels)`, images
-        in [0, 1]). The default is `{}`: the model has no likelihood (a GAN).
-        A VAE returns its negative ELBO and importance-weighted bound.
+        as the training data holds it (`images` or `(images, labels)` in
+        `value_range`; `(inputs, targets)` for `Pix2Pix`). The default is
+        `{}` (a GAN has no likelihood). A VAE returns its negative ELBO and
+        likelihood estimated with `importance_samples` draws per image;
+        Pix2Pix the L1 distance and PSNR of its outputs to the targets.
 
         Raises:
             ValueError: the data do not suit the model.
@@ -596,16 +603,37 @@ class GenerativeModel(keras.Model):
 
         return export_generator(self, path, verbose=verbose, overwrite=overwrite)
 
+    def _network_seed_states(self):
+        """The seed states of the networks' random layers (`Dropout`, noise
+        layers), in a fixed order: Keras does not save them with the layers."""
+        own = self.seed_generator.state
+        return [
+            v
+            for v in self.non_trainable_variables
+            if v.name == "seed_generator_state" and v is not own
+        ]
+
     def save_own_variables(self, store):
         super().save_own_variables(store)
         store[SEED_STATE_KEY] = self.seed_generator.state
+        for index, state in enumerate(self._network_seed_states()):
+            store[f"{NETWORK_SEED_STATE_KEY}_{index}"] = state
 
     def load_own_variables(self, store):
         entries = {key: store[key] for key in store.keys()}
         seed_state = entries.pop(SEED_STATE_KEY, None)
+        network_states = {
+            key: entries.pop(key)
+            for key in list(entries)
+            if key.startswith(NETWORK_SEED_STATE_KEY)
+        }
         super().load_own_variables(entries)
         if seed_state is not None:
             self.seed_generator.state.assign(seed_state)
+        for index, state in enumerate(self._network_seed_states()):
+            saved = network_states.get(f"{NETWORK_SEED_STATE_KEY}_{index}")
+            if saved is not None:
+                state.assign(saved)
 
     #: Constructor arguments that hold networks; `get_config` serializes them
     #: and `from_config` deserializes them.

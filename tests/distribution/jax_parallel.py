@@ -3,7 +3,8 @@
 Usage: python -m tests.distribution.jax_parallel data N OUT.npz
        python -m tests.distribution.jax_parallel model OUT.npz
 
-`data N`: the DCGAN (R1 on a subset, an EMA), the CGAN and the VAE, each on one
+`data N`: the DCGAN (R1 on a subset, an EMA), the CGAN, the VAE and Pix2Pix
+(dropout as its noise, the L1 term), each on one
 device and under `DataParallel` over N host devices, on the same global
 batch; then a DCGAN trained one epoch under `DataParallel` with a
 `Checkpoint` and resumed for a second, under the distribution and on one
@@ -29,7 +30,14 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
-from tests.helpers import IMAGE_SHAPE, tiny_cgan, tiny_dcgan, tiny_vae  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    IMAGE_SHAPE,
+    pairs_of,
+    tiny_cgan,
+    tiny_dcgan,
+    tiny_pix2pix,
+    tiny_vae,
+)
 
 GLOBAL_BATCH = 16
 RNG = np.random.default_rng(1)
@@ -42,6 +50,8 @@ def data_for(kind):
         return ((IMAGES + 1) / 2,)
     if kind == "cgan":
         return (IMAGES, LABELS)
+    if kind == "pix2pix":
+        return pairs_of(IMAGES)
     return (IMAGES,)
 
 
@@ -54,6 +64,7 @@ def build(kind, distribution=None):
         "dcgan": lambda: tiny_dcgan(seed=0),
         "cgan": lambda: tiny_cgan(seed=0),
         "vae": lambda: tiny_vae(seed=0),
+        "pix2pix": lambda: tiny_pix2pix(seed=0),
         "wide_dcgan": lambda: kg.DCGAN.from_preset(
             "mnist", image_shape=IMAGE_SHAPE, latent_dim=4, base_filters=16, seed=0
         ),
@@ -88,7 +99,7 @@ def record(results, name, model, logs):
 def data_parallel(path):
     results = {"devices": np.array(len(jax.devices()))}
     parallel = keras.distribution.DataParallel(devices=jax.devices())
-    for kind in ("dcgan", "cgan", "vae"):
+    for kind in ("dcgan", "cgan", "vae", "pix2pix"):
         record(results, f"{kind}/single", *train(kind, None))
         model, logs = train(kind, parallel)
         record(results, f"{kind}/parallel", model, logs)

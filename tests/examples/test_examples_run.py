@@ -48,6 +48,12 @@ def test_export_and_serve_example(fake_mnist, tmp_path):
         ("acgan_mnist", ["--base-filters", 8, "--eval-samples", 200], "acgan.keras"),
         ("dcgan64_mnist", ["--base-filters", 4], "dcgan64.keras"),
         ("image_folder", ["--base-filters", 4, "--conditional"], "model.keras"),
+        (
+            "pix2pix_super_resolution",
+            ["--base-filters", 4, "--eval-samples", 100],
+            "pix2pix.keras",
+        ),
+        ("pix2pix_inpainting", ["--base-filters", 4], "pix2pix.keras"),
     ],
 )
 def test_example_trains_writes_grids_and_saves(

@@ -101,7 +101,7 @@ def test_saves_exports_and_reports_its_negative_elbo(data, tmp_path, tf):
         np.testing.assert_allclose(
             out.numpy(), cvae.generate(noise=z, labels=[0, 1, 2, 0]), atol=1e-5
         )
-    scores = cvae.likelihood_metrics((images, labels))
-    assert 0 < scores["iwae_bound_k50"] <= scores["negative_elbo"] + 1e-3
+    scores = cvae.heldout_metrics((images, labels))
+    assert 0 < scores["negative_log_likelihood"] <= scores["negative_elbo"] + 1e-3
     with pytest.raises(ValueError, match="labels"):
-        cvae.likelihood_metrics(images)
+        cvae.heldout_metrics(images)

@@ -11,9 +11,11 @@ from tests.helpers import (
     RESUME_ATOL,
     assert_all_close,
     assert_same_training,
+    pairs_of,
     tiny_cgan,
     tiny_dcgan,
     tiny_gan,
+    tiny_pix2pix,
     tiny_vae,
     variable_values,
 )
@@ -23,6 +25,7 @@ MODELS = {
     "dcgan": lambda: tiny_dcgan(ema=0.9, seed=3),
     "cgan": lambda: tiny_cgan(seed=3),
     "vae": lambda: tiny_vae(seed=3),
+    "pix2pix": lambda: tiny_pix2pix(seed=3),
 }
 
 
@@ -31,11 +34,13 @@ def data_for(name, images, labels):
         return ((images + 1) / 2,)
     if name == "cgan":
         return (images, labels)
+    if name == "pix2pix":
+        return pairs_of(images)
     return (images,)
 
 
 def compile_model(name, model, penalties=True):
-    if name == "vae":
+    if name in ("vae", "pix2pix"):
         model.compile()
     elif name == "gan":
         model.compile(
@@ -103,6 +108,11 @@ def test_round_trip_restores_everything(name, images, labels, tmp_path):
             restored.generate(labels=[0, 1, 2], seed=0),
             model.generate(labels=[0, 1, 2], seed=0),
             atol=1e-6,
+        )
+    elif name == "pix2pix":
+        inputs = data_for(name, images, labels)[0][:4]
+        np.testing.assert_allclose(
+            restored.translate(inputs), model.translate(inputs), atol=1e-6
         )
     else:
         np.testing.assert_allclose(

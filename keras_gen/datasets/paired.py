@@ -1,0 +1,503 @@
+"""Paired datasets for image-to-image translation: `(inputs, targets)` batches.
+
+From two arrays (`paired_from_numpy`), two folders of same-named images
+(`paired_from_directories`), the side-by-side `A|B` files of the pix2pix data
+sets (`paired_from_side_by_side`), or made from single images for a task
+(`make_pairs`, `mnist_pairs`).
+"""
+
+import pathlib
+
+import numpy as np
+
+from keras_gen import validation
+from keras_gen.datasets import pipeline
+from keras_gen.datasets.arrays import check_images_and_labels, input_range_of
+from keras_gen.datasets.directory import IMAGE_SUFFIXES, unreadable
+
+#: The tasks `make_pairs` and `mnist_pairs` make pairs for.
+TASKS = ("super_resolution", "inpainting")
+
+#: The input of a super-resolution pair is the target shrunk by this factor
+#: (28x28 -> 7x7 on MNIST), then enlarged back.
+DOWNSCALE = 4
+
+
+def _check_task(task):
+    validation.check_choice(task, "task", TASKS)
+
+
+def make_pairs(images, task, value_range=(-1.0, 1.0), seed=0):
+    """`(inputs, targets)` for an image-to-image task, made from images.
+
+    - `"super_resolution"`: the input is the image averaged over 4x4 blocks
+      (28x28 -> 7x7) and enlarged back to full size by bicubic
+      interpolation: the network sees a blurred version at the target's size
+      and restores the detail.
+    - `"inpainting"`: the input is the image with one half (top, bottom,
+      left or right, drawn per image with `seed`) set to the middle of
+      `value_range`, so the missing part is marked; the network completes it.
+
+    Args:
+        images: `(N, H, W, C)` (or `(N, H, W)`) float images in
+            `value_range`; sides divisible by 4 for super-resolution.
+        task: one of `TASKS`.
+        value_range: range of the images; inputs stay in it.
+        seed: seed of the inpainting masks.
+
+    Returns:
+        float32 `(inputs, targets)`, both `(N, H, W, C)` in `value_range`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    images = np.random.uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    inputs, targets = kg.datasets.make_pairs(images, "inpainting")
+    inputs.shape  # (8, 28, 28, 1)
+    ```
+    """
+    _check_task(task)
+    validation.check_range(value_range, "value_range")
+    targets = np.asarray(images, dtype="float32")
+    if targets.ndim == 3:
+        targets = targets[..., None]
+    if targets.ndim != 4:
+        raise ValueError(
+            f"Images must have shape (N, H, W) or (N, H, W, C); got {targets.shape}."
+        )
+    low, high = (float(v) for v in value_range)
+    validation.check_image_values(targets, (low, high), "make_pairs")
+    if task == "super_resolution":
+        inputs = _blurred(targets, low, high)
+    else:
+        inputs = _half_masked(targets, (low + high) / 2, seed)
+    return inputs, targets
+
+
+def _blurred(images, low, high):
+    """Images averaged over blocks of `DOWNSCALE` and enlarged back (bicubic)."""
+    from keras import ops
+
+    height, width = images.shape[1:3]
+    if height % DOWNSCALE or width % DOWNSCALE:
+        raise ValueError(
+            f"Super-resolution pairs shrink images {DOWNSCALE}-fold; "
+            f"{height}x{width} is not divisible by {DOWNSCALE}."
+        )
+    small = images.reshape(
+        (len(images), height // DOWNSCALE, DOWNSCALE, width // DOWNSCALE, DOWNSCALE, -1)
+    ).mean(axis=(2, 4))
+    large = ops.image.resize(
+        small, (height, width), interpolation="bicubic", antialias=False
+    )
+    return np.clip(ops.convert_to_numpy(large), low, high).astype("float32")
+
+
+def _half_masked(images, fill, seed):
+    """Images with a random half (top, bottom, left, right) set to `fill`."""
+    rng = np.random.default_rng(seed)
+    inputs = images.copy()
+    height, width = images.shape[1:3]
+    for index, side in enumerate(rng.integers(0, 4, len(images))):
+        if side == 0:
+            inputs[index, : height // 2] = fill
+        elif side == 1:
+            inputs[index, height // 2 :] = fill
+        elif side == 2:
+            inputs[index, :, : width // 2] = fill
+        else:
+            inputs[index, :, width // 2 :] = fill
+    return inputs
+
+
+def _check_pair_arrays(inputs, targets):
+    inputs, _ = check_images_and_labels(inputs, None)
+    targets, _ = check_images_and_labels(targets, None)
+    if len(inputs) != len(targets):
+        raise ValueError(
+            f"Got {len(inputs)} inputs and {len(targets)} targets; every input "
+            "needs exactly one target, in the same order."
+        )
+    if inputs.shape[1:3] != targets.shape[1:3]:
+        raise ValueError(
+            f"Inputs are {inputs.shape[1]}x{inputs.shape[2]} and targets "
+            f"{targets.shape[1]}x{targets.shape[2]}; a pair's two images must be "
+            "the same size. Resize one side first (for super-resolution, "
+            "enlarge the inputs to the targets' size)."
+        )
+    return inputs, targets
+
+
+def _finish(dataset, batch_size, input_range, value_range, shuffle, seed, size, **kw):
+    """Batches, scales both images of each pair and prefetches."""
+    tf = pipeline.tensorflow()
+    validation.check_count(batch_size, "batch_size")
+    validation.check_range(value_range, "value_range")
+    dataset = dataset.cache()
+    if shuffle:
+        dataset = dataset.shuffle(
+            min(size, pipeline.DEFAULT_SHUFFLE_BUFFER),
+            seed=seed,
+            reshuffle_each_iteration=True,
+        )
+    dataset = dataset.batch(batch_size, drop_remainder=kw.get("drop_remainder", True))
+
+    def scale(inputs, targets):
+        return (
+            pipeline.scale(inputs, input_range, value_range),
+            pipeline.scale(targets, input_range, value_range),
+        )
+
+    return dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
+        tf.data.AUTOTUNE
+    )
+
+
+def paired_from_numpy(
+    inputs,
+    targets,
+    batch_size=64,
+    value_range=(-1.0, 1.0),
+    input_range=None,
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+):
+    """A batched `tf.data.Dataset` of `(inputs, targets)` from two arrays.
+
+    Args:
+        inputs: input images `(N, H, W)` or `(N, H, W, C)`, uint8 (read as
+            0-255) or float (read as [0, 1] unless `input_range` says
+            otherwise).
+        targets: target images, one per input, the same height and width
+            (channels may differ).
+        batch_size: pairs per batch. Default 64.
+        value_range: range both images are scaled to. Default `(-1, 1)`.
+        input_range: range the stored values are in, when not the default
+            for their dtype; both arrays must share it.
+        shuffle: shuffle the pairs each epoch.
+        seed: shuffle seed.
+        drop_remainder: drop the last partial batch.
+
+    Raises:
+        ValueError: the arrays hold different numbers of images, or images
+            of different sizes.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    x = np.random.randint(0, 256, (100, 28, 28), dtype=np.uint8)
+    y = np.random.randint(0, 256, (100, 28, 28), dtype=np.uint8)
+    ds = kg.datasets.paired_from_numpy(x, y, batch_size=32)
+    inputs, targets = next(iter(ds))  # float32 (32, 28, 28, 1) each, in [-1, 1]
+    ```
+    """
+    tf = pipeline.tensorflow()
+    inputs, targets = _check_pair_arrays(inputs, targets)
+    if input_range is None:
+        if inputs.dtype != targets.dtype:
+            raise ValueError(
+                f"Inputs are {inputs.dtype} and targets {targets.dtype}, so they "
+                "would be read in different ranges; convert one, or pass "
+                "`input_range`."
+            )
+        input_range_of(targets, None)  # checks the targets' values
+    input_range = input_range_of(inputs, input_range)
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
+    return _finish(
+        dataset,
+        batch_size,
+        input_range,
+        value_range,
+        shuffle,
+        seed,
+        len(inputs),
+        drop_remainder=drop_remainder,
+    )
+
+
+def _image_files(directory):
+    directory = pathlib.Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"No folder at {directory}.")
+    files = sorted(p for p in directory.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise ValueError(
+            f"No images in {directory}; readable files end in "
+            f"{', '.join(IMAGE_SUFFIXES)}."
+        )
+    bad = unreadable(files, stop_at_first=True)
+    if bad:
+        raise ValueError(
+            f"{bad[0]} is not a readable image ({bad[1]}); remove or replace it."
+        )
+    return files
+
+
+def _read(path, color_mode):
+    import keras
+
+    image = keras.utils.load_img(path, color_mode=color_mode)
+    return keras.utils.img_to_array(image, dtype="uint8")
+
+
+def _stack(images, names, what):
+    sizes = {image.shape[:2] for image in images}
+    if len(sizes) > 1:
+        first = images[0].shape[:2]
+        odd = next(n for n, i in zip(names, images) if i.shape[:2] != first)
+        raise ValueError(
+            f"The {what} differ in size: {names[0]} is {first[0]}x{first[1]}, "
+            f"{odd} is not. Pass `image_size` to resize them all."
+        )
+    return np.stack(images)
+
+
+def _resized(images, image_size):
+    if image_size is None:
+        return images
+    from keras import ops
+
+    validation.check_size(image_size, "image_size")
+    resized = ops.image.resize(images.astype("float32"), tuple(image_size))
+    return np.clip(np.round(ops.convert_to_numpy(resized)), 0, 255).astype("uint8")
+
+
+def paired_from_directories(
+    input_dir,
+    target_dir,
+    image_size=None,
+    batch_size=64,
+    color_mode="rgb",
+    target_color_mode=None,
+    value_range=(-1.0, 1.0),
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+):
+    """`(inputs, targets)` batches from two folders of same-named images.
+
+    Each image in `input_dir` is paired with the image of the same name
+    (suffix aside) in `target_dir`. The images are read into memory.
+
+    Args:
+        input_dir: the folder of input images.
+        target_dir: the folder of target images.
+        image_size: optional `(height, width)` to resize every image to;
+            without it, all images must share one size.
+        batch_size: pairs per batch. Default 64.
+        color_mode: `"rgb"`, `"grayscale"` or `"rgba"` of the inputs.
+        target_color_mode: of the targets; default `color_mode`.
+        value_range: range both images are scaled to.
+        shuffle: shuffle the pairs each epoch.
+        seed: shuffle seed.
+        drop_remainder: drop the last partial batch.
+
+    Raises:
+        ValueError: the folders' names do not match one to one (the first
+            unmatched names are given), an image is unreadable, or sizes
+            differ without `image_size`.
+
+    Example:
+
+    ```python
+    import os, tempfile
+    import numpy as np
+    import keras
+    import keras_gen as kg
+
+    root = tempfile.mkdtemp()
+    for side in ("a", "b"):
+        os.makedirs(os.path.join(root, side))
+        for i in range(4):
+            image = np.random.randint(0, 256, (32, 32, 3), dtype=np.uint8)
+            keras.utils.save_img(os.path.join(root, side, f"{i}.png"), image)
+    ds = kg.datasets.paired_from_directories(
+        os.path.join(root, "a"), os.path.join(root, "b"), batch_size=2
+    )
+    inputs, targets = next(iter(ds))  # (2, 32, 32, 3) each
+    ```
+    """
+    for mode in (color_mode, target_color_mode or color_mode):
+        validation.check_choice(mode, "color_mode", ("rgb", "grayscale", "rgba"))
+    input_files = {p.stem: p for p in _image_files(input_dir)}
+    target_files = {p.stem: p for p in _image_files(target_dir)}
+    only_inputs = sorted(set(input_files) - set(target_files))
+    only_targets = sorted(set(target_files) - set(input_files))
+    if only_inputs or only_targets:
+        raise ValueError(
+            f"The folders' images do not pair up by name: "
+            f"{len(only_inputs)} in {input_dir} have no target (e.g. "
+            f"{only_inputs[:3]}), {len(only_targets)} in {target_dir} have no "
+            f"input (e.g. {only_targets[:3]}). Give each pair the same file name."
+        )
+    names = sorted(input_files)
+    inputs = [_read(input_files[n], color_mode) for n in names]
+    targets = [_read(target_files[n], target_color_mode or color_mode) for n in names]
+    if image_size is None:
+        inputs = _stack(inputs, names, f"images in {input_dir}")
+        targets = _stack(targets, names, f"images in {target_dir}")
+    else:
+        inputs = np.stack([_resized(i[None], image_size)[0] for i in inputs])
+        targets = np.stack([_resized(t[None], image_size)[0] for t in targets])
+    return paired_from_numpy(
+        inputs,
+        targets,
+        batch_size=batch_size,
+        value_range=value_range,
+        shuffle=shuffle,
+        seed=seed,
+        drop_remainder=drop_remainder,
+    )
+
+
+def paired_from_side_by_side(
+    directory,
+    image_size=None,
+    batch_size=64,
+    input_side="left",
+    color_mode="rgb",
+    value_range=(-1.0, 1.0),
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+):
+    """`(inputs, targets)` batches from side-by-side `A|B` image files.
+
+    The pix2pix data sets (facades, maps, cityscapes, edges2shoes, ...) store
+    each pair as one image, the two halves side by side. Each file is split
+    down the middle; `input_side` says which half is the input (facades'
+    photos are on the left and their label maps on the right: translate
+    labels to photos with `input_side="right"`).
+
+    Args:
+        directory: the folder of paired files (e.g. `facades/train`).
+        image_size: optional `(height, width)` to resize each half to
+            (256x256 for the pix2pix sets); without it, all halves must share
+            one size.
+        batch_size: pairs per batch. Default 64.
+        input_side: `"left"` (default) or `"right"`.
+        color_mode: `"rgb"`, `"grayscale"` or `"rgba"`.
+        value_range: range both images are scaled to.
+        shuffle: shuffle the pairs each epoch.
+        seed: shuffle seed.
+        drop_remainder: drop the last partial batch.
+
+    Raises:
+        ValueError: a file is unreadable or has an odd width (it cannot be
+            two equal halves), or sizes differ without `image_size`.
+
+    Example:
+
+    ```python
+    import os, tempfile
+    import numpy as np
+    import keras
+    import keras_gen as kg
+
+    folder = tempfile.mkdtemp()
+    for i in range(4):
+        pair = np.random.randint(0, 256, (32, 64, 3), dtype=np.uint8)
+        keras.utils.save_img(os.path.join(folder, f"{i}.jpg"), pair)
+    ds = kg.datasets.paired_from_side_by_side(folder, batch_size=2)
+    inputs, targets = next(iter(ds))  # (2, 32, 32, 3) each
+    ```
+    """
+    validation.check_choice(input_side, "input_side", ("left", "right"))
+    validation.check_choice(color_mode, "color_mode", ("rgb", "grayscale", "rgba"))
+    files = _image_files(directory)
+    lefts, rights = [], []
+    for path in files:
+        pair = _read(path, color_mode)
+        width = pair.shape[1]
+        if width % 2:
+            raise ValueError(
+                f"{path} is {width} pixels wide, so it is not two equal halves "
+                "side by side; each file must hold input and target as A|B."
+            )
+        lefts.append(pair[:, : width // 2])
+        rights.append(pair[:, width // 2 :])
+    names = [p.name for p in files]
+    if image_size is None:
+        lefts = _stack(lefts, names, f"pairs in {directory}")
+        rights = _stack(rights, names, f"pairs in {directory}")
+    else:
+        lefts = np.stack([_resized(i[None], image_size)[0] for i in lefts])
+        rights = np.stack([_resized(i[None], image_size)[0] for i in rights])
+    inputs, targets = (lefts, rights) if input_side == "left" else (rights, lefts)
+    return paired_from_numpy(
+        inputs,
+        targets,
+        batch_size=batch_size,
+        value_range=value_range,
+        shuffle=shuffle,
+        seed=seed,
+        drop_remainder=drop_remainder,
+    )
+
+
+def mnist_pairs(
+    task,
+    batch_size=64,
+    split="train",
+    data_dir=None,
+    seed=None,
+    shuffle=True,
+    drop_remainder=True,
+):
+    """MNIST pairs for an image-to-image task (`make_pairs`), in [-1, 1].
+
+    MNIST is read as `kg.datasets.mnist` reads it (files in `data_dir` or
+    `$KERAS_GEN_DATA_DIR`, tensorflow-datasets, or the shipped test split
+    when offline).
+
+    Args:
+        task: `"super_resolution"` (7x7 -> 28x28) or `"inpainting"` (half
+            of each digit hidden).
+        batch_size: pairs per batch. Default 64.
+        split: `"train"` or `"test"`.
+        data_dir: a folder (or `.npz` file) of MNIST.
+        seed: seed of the shuffle and of the inpainting masks (0 if `None`).
+        shuffle: shuffle the pairs each epoch.
+        drop_remainder: drop the last partial batch.
+
+    Example:
+
+    ```python
+    import keras_gen as kg
+
+    ds = kg.datasets.mnist_pairs("super_resolution", split="test")
+    inputs, targets = next(iter(ds))  # (64, 28, 28, 1) each, in [-1, 1]
+    ```
+    """
+    inputs, targets, _ = mnist_pair_arrays(task, split, data_dir, seed or 0)
+    return paired_from_numpy(
+        inputs,
+        targets,
+        batch_size=batch_size,
+        input_range=(-1.0, 1.0),
+        shuffle=shuffle,
+        seed=seed,
+        drop_remainder=drop_remainder,
+    )
+
+
+def mnist_pair_arrays(task, split="test", data_dir=None, seed=0):
+    """`(inputs, targets, labels)` of MNIST pairs as numpy, images in [-1, 1].
+
+    The held-out pairs `kg.evaluation.evaluate()` scores a Pix2Pix model on
+    (`test_data=(inputs, targets), test_labels=labels`).
+    """
+    from keras_gen.datasets.mnist_sources import load_arrays
+
+    _check_task(task)
+    images, labels, _ = load_arrays(split, data_dir)
+    images = images[..., None].astype("float32") / 127.5 - 1.0
+    inputs, targets = make_pairs(images, task, seed=seed)
+    return inputs, targets, labels.astype("int32")

@@ -120,6 +120,7 @@ def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
     output = run_module(
         "benchmarks.quality",
         *("--steps", "3", "--models", "dcgan", "--num-samples", "200"),
+        *("--bootstrap-resamples", "5"),
         *("--data-dir", str(tmp_path), "--save-samples", str(tmp_path / "samples")),
     )
     assert "dcgan: 3 steps in" in output, output
@@ -138,7 +139,8 @@ def test_quality_scores_translation_stacked_mnist_and_the_likelihood(tmp_path):
     output = run_module(
         "benchmarks.quality",
         *("--steps", "2", "--models", "pix2pix,stacked-dcgan,vae"),
-        *("--num-samples", "200", "--mode-samples", "300"),
+        *("--num-samples", "50", "--mode-samples", "300"),
+        *("--bootstrap-resamples", "5"),
         *("--importance-samples", "3", "--likelihood-images", "16"),
         *("--data-dir", str(tmp_path)),
     )

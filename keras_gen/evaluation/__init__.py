@@ -44,6 +44,7 @@ from keras_gen.evaluation.neighbours import (
     density_coverage,
     memorization,
     nearest_distances,
+    neighbour_radii,
     precision_recall,
 )
 from keras_gen.evaluation.streaming import ClassifierScore, FrechetDistance
@@ -74,6 +75,7 @@ __all__ = [
     "mode_statistics",
     "nearest_distances",
     "negative_elbo",
+    "neighbour_radii",
     "peak_signal_to_noise_ratio",
     "precision_recall",
     "real_digit_scores",

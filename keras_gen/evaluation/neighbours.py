@@ -45,8 +45,14 @@ def _distances(x, y):
     return np.sqrt(np.clip(squared, 0, None))
 
 
-def _kth_neighbour_distances(x, k):
-    """Each row's distance to its k-th nearest other row (itself excluded)."""
+def neighbour_radii(features, k):
+    """Each vector's distance to its k-th nearest other vector of the set.
+
+    The radii of the balls that precision, recall, density and coverage use;
+    pass them as `real_radii` to compute them once for many comparisons
+    against one reference set (as `kg.evaluation.Evaluator` does).
+    """
+    x = _features(features, "features")
     if k >= len(x):
         raise ValueError(f"k={k} needs more than {k} feature vectors; got {len(x)}.")
     radii = np.empty(len(x))
@@ -66,7 +72,7 @@ def _inside_counts(points, centres, radii):
     return counts
 
 
-def precision_recall(real_features, fake_features, k=3):
+def precision_recall(real_features, fake_features, k=3, real_radii=None):
     """Improved precision and recall (Kynkäänniemi et al., 2019).
 
     Each set's manifold is the union of balls around its vectors reaching
@@ -80,6 +86,7 @@ def precision_recall(real_features, fake_features, k=3):
         fake_features: `(M, D)` features of generated images.
         k: the neighbour that sets each ball's radius. Default 3, the
             paper's.
+        real_radii: `neighbour_radii(real_features, k)`, if already known.
 
     Returns:
         `(precision, recall)` as floats.
@@ -97,14 +104,15 @@ def precision_recall(real_features, fake_features, k=3):
     """
     real = _features(real_features, "real_features")
     fake = _features(fake_features, "fake_features")
-    real_radii = _kth_neighbour_distances(real, k)
-    fake_radii = _kth_neighbour_distances(fake, k)
+    if real_radii is None:
+        real_radii = neighbour_radii(real, k)
+    fake_radii = neighbour_radii(fake, k)
     precision = (_inside_counts(fake, real, real_radii) > 0).mean()
     recall = (_inside_counts(real, fake, fake_radii) > 0).mean()
     return float(precision), float(recall)
 
 
-def density_coverage(real_features, fake_features, k=5):
+def density_coverage(real_features, fake_features, k=5, real_radii=None):
     """Density and coverage (Naeem et al., 2020).
 
     With balls around the real vectors reaching their k-th nearest real
@@ -118,6 +126,7 @@ def density_coverage(real_features, fake_features, k=5):
         fake_features: `(M, D)` features of generated images.
         k: the neighbour that sets each ball's radius. Default 5, the
             paper's.
+        real_radii: `neighbour_radii(real_features, k)`, if already known.
 
     Returns:
         `(density, coverage)` as floats.
@@ -135,7 +144,7 @@ def density_coverage(real_features, fake_features, k=5):
     """
     real = _features(real_features, "real_features")
     fake = _features(fake_features, "fake_features")
-    radii = _kth_neighbour_distances(real, k)
+    radii = neighbour_radii(real, k) if real_radii is None else real_radii
     density = _inside_counts(fake, real, radii).sum() / (k * len(fake))
     covered = np.zeros(len(real), dtype=bool)
     for start in range(0, len(fake), BLOCK):

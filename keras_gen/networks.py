@@ -398,6 +398,21 @@ def _unet_filters(base_filters, level):
     return base_filters * 2 ** min(level, MAX_LEVEL)
 
 
+def _down(x, filters, strides, first):
+    """A kernel-4 convolution, BatchNorm unless `first`, LeakyReLU(0.2)."""
+    x = layers.Conv2D(
+        filters,
+        4,
+        strides=strides,
+        padding="same",
+        use_bias=first,
+        kernel_initializer=_conv_init(),
+    )(x)
+    if not first:
+        x = layers.BatchNormalization(gamma_initializer=_gamma_init())(x)
+    return layers.LeakyReLU(negative_slope=0.2)(x)
+
+
 def unet_generator(
     image_shape=(28, 28, 1),
     output_channels=None,
@@ -456,17 +471,7 @@ def unet_generator(
     x = inputs
     skips = []
     for level in range(doublings):
-        x = layers.Conv2D(
-            _unet_filters(base_filters, level),
-            4,
-            strides=2,
-            padding="same",
-            use_bias=level == 0,
-            kernel_initializer=_conv_init(),
-        )(x)
-        if level > 0:
-            x = layers.BatchNormalization(gamma_initializer=_gamma_init())(x)
-        x = layers.LeakyReLU(negative_slope=0.2)(x)
+        x = _down(x, _unet_filters(base_filters, level), 2, first=level == 0)
         skips.append(x)
     # The bottleneck: the base grid to 1x1 and back.
     x = layers.Conv2D(
@@ -559,17 +564,8 @@ def patchgan_discriminator(
     pairs = keras.Input(tuple(image_shape), name="pairs")
     x = pairs
     for level in range(num_downsamplings + 1):
-        x = layers.Conv2D(
-            _unet_filters(base_filters, level),
-            4,
-            strides=2 if level < num_downsamplings else 1,
-            padding="same",
-            use_bias=level == 0,
-            kernel_initializer=_conv_init(),
-        )(x)
-        if level > 0:
-            x = layers.BatchNormalization(gamma_initializer=_gamma_init())(x)
-        x = layers.LeakyReLU(negative_slope=0.2)(x)
+        strides = 2 if level < num_downsamplings else 1
+        x = _down(x, _unet_filters(base_filters, level), strides, first=level == 0)
     logits = layers.Conv2D(
         1,
         4,

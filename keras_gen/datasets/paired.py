@@ -259,14 +259,19 @@ def _stack(images, names, what):
     return np.stack(images)
 
 
-def _resized(images, image_size):
+def _as_array(images, names, what, image_size):
+    """One uint8 array of `images`: resized to `image_size`, or stacked as
+    they are when they share one size."""
     if image_size is None:
-        return images
+        return _stack(images, names, what)
     from keras import ops
 
     validation.check_size(image_size, "image_size")
-    resized = ops.image.resize(images.astype("float32"), tuple(image_size))
-    return np.clip(np.round(ops.convert_to_numpy(resized)), 0, 255).astype("uint8")
+    resized = [
+        ops.convert_to_numpy(ops.image.resize(i.astype("float32"), tuple(image_size)))
+        for i in images
+    ]
+    return np.clip(np.round(np.stack(resized)), 0, 255).astype("uint8")
 
 
 def paired_from_directories(
@@ -340,12 +345,8 @@ def paired_from_directories(
     names = sorted(input_files)
     inputs = [_read(input_files[n], color_mode) for n in names]
     targets = [_read(target_files[n], target_color_mode or color_mode) for n in names]
-    if image_size is None:
-        inputs = _stack(inputs, names, f"images in {input_dir}")
-        targets = _stack(targets, names, f"images in {target_dir}")
-    else:
-        inputs = np.stack([_resized(i[None], image_size)[0] for i in inputs])
-        targets = np.stack([_resized(t[None], image_size)[0] for t in targets])
+    inputs = _as_array(inputs, names, f"images in {input_dir}", image_size)
+    targets = _as_array(targets, names, f"images in {target_dir}", image_size)
     return paired_from_numpy(
         inputs,
         targets,
@@ -424,12 +425,8 @@ def paired_from_side_by_side(
         lefts.append(pair[:, : width // 2])
         rights.append(pair[:, width // 2 :])
     names = [p.name for p in files]
-    if image_size is None:
-        lefts = _stack(lefts, names, f"pairs in {directory}")
-        rights = _stack(rights, names, f"pairs in {directory}")
-    else:
-        lefts = np.stack([_resized(i[None], image_size)[0] for i in lefts])
-        rights = np.stack([_resized(i[None], image_size)[0] for i in rights])
+    lefts = _as_array(lefts, names, f"pairs in {directory}", image_size)
+    rights = _as_array(rights, names, f"pairs in {directory}", image_size)
     inputs, targets = (lefts, rights) if input_side == "left" else (rights, lefts)
     return paired_from_numpy(
         inputs,

@@ -10,7 +10,7 @@ them with the bundled classifier.
 import numpy as np
 
 from keras_gen import validation
-from keras_gen.datasets import pipeline
+from keras_gen.datasets.arrays import from_numpy
 
 #: Modes of Stacked MNIST: one per triple of digit classes.
 NUM_MODES = 1000
@@ -66,16 +66,13 @@ def stacked_mnist(
     next(iter(ds)).shape  # (64, 28, 28, 3)
     ```
     """
-    tf = pipeline.tensorflow()
     images, modes = stacked_mnist_arrays(num_images, split, data_dir, seed or 0)
-    data = (images, modes) if labels else images
-    return pipeline.finish(
-        tf.data.Dataset.from_tensor_slices(data),
-        batch_size,
-        (0.0, 255.0),
-        value_range,
+    return from_numpy(
+        images,
+        modes if labels else None,
+        batch_size=batch_size,
+        value_range=value_range,
         shuffle=shuffle,
         seed=seed,
         drop_remainder=drop_remainder,
-        shuffle_buffer=len(images),
     )

@@ -509,7 +509,8 @@ def sample(args):
         print(f"Saved the outputs for {args.num} test inputs to {args.out}")
         return
     conditions = _conditions(args, model)
-    images = model.generate(args.num, seed=args.seed, condition=conditions)
+    sampling = {} if args.truncation is None else {"truncation": args.truncation}
+    images = model.generate(args.num, seed=args.seed, condition=conditions, **sampling)
     grid = kg.visualization.image_grid(images, args.columns, model.value_range)
     kg.visualization.save_image(grid, args.out, scale=args.scale or "auto")
     print(f"Saved {args.num} samples to {args.out}")
@@ -561,6 +562,7 @@ def evaluate(args):
         seed=args.seed,
         training_images=_training_images(args.run),
         importance_samples=args.importance_samples,
+        truncation=args.truncation,
         **held_out,
     )
     real = kg.evaluation.real_digit_scores()
@@ -594,6 +596,23 @@ def evaluate(args):
 
 
 # --- Parser -----------------------------------------------------------------
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, got {text}")
+    return value
+
+
+TRUNCATION_HELP = (
+    "draw each noise coordinate from the normal truncated to [-T, T] (the "
+    "truncation trick: more typical, less varied samples; default: the "
+    "untruncated noise the model trained on)"
+)
 
 
 def _positive(text):
@@ -773,6 +792,9 @@ def make_parser():
         "at least 512 pixels)",
     )
     sample_parser.add_argument("--seed", type=int, default=0)
+    sample_parser.add_argument(
+        "--truncation", type=_positive_float, metavar="T", help=TRUNCATION_HELP
+    )
     _add_import_option(sample_parser)
     sample_parser.set_defaults(handler=sample)
 
@@ -809,6 +831,9 @@ def make_parser():
         default=50,
         help="draws per image of a VAE's likelihood estimate (default 50; the "
         "published protocol is 5000)",
+    )
+    evaluate_parser.add_argument(
+        "--truncation", type=_positive_float, metavar="T", help=TRUNCATION_HELP
     )
     evaluate_parser.add_argument(
         "--json",

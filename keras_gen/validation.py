@@ -225,6 +225,17 @@ def check_count(value, name, minimum=1):
         )
 
 
+def check_positive(value, name):
+    """Raises `ValueError` unless `value` is a finite number > 0."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer, float, np.floating))
+        or not np.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"`{name}` must be a number > 0; got {value!r}.")
+
+
 def check_condition(
     condition, spec, value_range, num_images, model_name, name, classes=None
 ):

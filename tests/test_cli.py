@@ -160,6 +160,15 @@ def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
     grid = tmp_path / "grid.png"
     assert cli.main(["sample", str(dcgan_run), "--num", "9", "--out", str(grid)]) == 0
     assert grid.is_file()
+    typical = tmp_path / "typical.png"
+    assert (
+        cli.main(
+            ["sample", str(dcgan_run), "--num", "9", "--out", str(typical)]
+            + ["--truncation", "0.1"]
+        )
+        == 0
+    )
+    assert typical.read_bytes() != grid.read_bytes()
     export_dir = tmp_path / "export" / "1"
     assert cli.main(["export", str(dcgan_run), str(export_dir)]) == 0
     assert (export_dir / "saved_model.pb").is_file()
@@ -179,7 +188,16 @@ def test_sample_export_and_evaluate(dcgan_run, tmp_path, capsys):
     table = capsys.readouterr().out
     assert "real digits" in table and "frechet_distance" in table
     assert "50 samples (seed 0)" in table
-    # A second evaluation is kept beside the first.
+    assert (
+        cli.main(
+            ["evaluate", str(dcgan_run), "--num-samples", "50", "--truncation", "1"]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    record = json.loads((dcgan_run / "evaluation-3.json").read_text())
+    assert record["provenance"]["truncation"] == 1.0
+    # Later evaluations are kept beside the first.
     assert (dcgan_run / "evaluation-2.json").is_file()
     assert json.loads((dcgan_run / "evaluation.json").read_text()) == written
 
@@ -210,6 +228,8 @@ def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):
     assert "--epochs: must be at least 1, got 0" in err
     err = usage_error(capsys, ["sample", str(dcgan_run), "--num", "many"])
     assert "--num: expected a whole number of at least 1, got 'many'" in err
+    err = usage_error(capsys, ["sample", str(dcgan_run), "--truncation", "0"])
+    assert "--truncation: must be a number above 0, got 0" in err
     err = usage_error(capsys, ["sample", str(tmp_path / "missing")])
     assert "no run folder" in err
     err = usage_error(capsys, ["sample", str(dcgan_run), "--labels", "1"])

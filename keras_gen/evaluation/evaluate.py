@@ -314,6 +314,7 @@ def evaluate(
     detail=True,
     importance_samples=50,
     mode_samples=modes.STACKED_MNIST_SAMPLES,
+    truncation=None,
 ):
     """Every metric that applies to `model`, with how it was obtained.
 
@@ -368,6 +369,10 @@ def evaluate(
             protocol is 5,000.
         mode_samples: samples counted on Stacked MNIST. Default 26,000, the
             published protocol.
+        truncation: `None` (default) to sample as the model was trained, or
+            the bound on each noise coordinate (`model.generate`'s
+            truncation trick): precision rises and recall falls as it
+            shrinks. Recorded in `provenance`.
 
     Returns:
         an `EvaluationResult`: a dict of metric name to float, with
@@ -387,6 +392,9 @@ def evaluate(
     validation.check_count(num_samples, "num_samples", minimum=2)
     validation.check_count(importance_samples, "importance_samples")
     evaluator = evaluator or Evaluator()
+    # Passed on only when set, so that a model whose generate() predates the
+    # argument still evaluates.
+    sampling = {} if truncation is None else {"truncation": truncation}
     result = EvaluationResult()
     result.provenance = {
         "model": type(model).__name__,
@@ -398,6 +406,9 @@ def evaluate(
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),
     }
+    if truncation is not None:
+        validation.check_positive(truncation, "truncation")
+        result.provenance["truncation"] = float(truncation)
     if detail:
         result.provenance.update(
             precision_recall_k=PRECISION_RECALL_K,
@@ -426,9 +437,10 @@ def evaluate(
         (held_out, test_labels),
         detail,
         result,
+        sampling,
     )
     _score_memorization(samples, training_images, evaluator, result)
-    _score_modes(model, mode_samples, evaluator, seed, result)
+    _score_modes(model, mode_samples, evaluator, seed, result, sampling)
     try:
         figures = model.heldout_metrics(
             test_data, seed=seed, importance_samples=importance_samples
@@ -450,7 +462,7 @@ def _repeated(array, count):
 
 
 def _score_samples(
-    model, num_samples, evaluator, seed, conditions, held_out, detail, result
+    model, num_samples, evaluator, seed, conditions, held_out, detail, result, sampling
 ):
     """Adds the sample metrics to `result`, or their reasons to `result.skipped`.
 
@@ -485,7 +497,7 @@ def _score_samples(
             conditions = model.conditions_for(num_samples, seed)
         except ValueError as error:
             return skip(str(error))
-    samples = model.generate(num_samples, seed=seed, condition=conditions)
+    samples = model.generate(num_samples, seed=seed, condition=conditions, **sampling)
     if labels is None:
         labels = model.class_labels(conditions)
     samples = _to_unit_range(samples, model.value_range)
@@ -515,7 +527,7 @@ def _score_memorization(samples, training_images, evaluator, result):
     result.provenance["training_images"] = len(train_features)
 
 
-def _score_modes(model, mode_samples, evaluator, seed, result):
+def _score_modes(model, mode_samples, evaluator, seed, result, sampling):
     """Stacked MNIST modes, for a model of 28x28x3 images and a digit classifier."""
     stacked = tuple(model.image_shape) == evaluator.image_shape[:2] + (3,)
     if not stacked or evaluator.image_shape[-1] != 1:
@@ -525,7 +537,7 @@ def _score_modes(model, mode_samples, evaluator, seed, result):
             "the model cannot draw its own conditions"
         )
         return
-    samples = model.generate(int(mode_samples), seed=seed)
+    samples = model.generate(int(mode_samples), seed=seed, **sampling)
     result.update(
         modes.stacked_mnist_modes(_to_unit_range(samples, model.value_range), evaluator)
     )

@@ -66,6 +66,20 @@ def test_evaluate_fits_each_model_kind(evaluator):
     assert scores["negative_log_likelihood"] == pytest.approx(784 * np.log(2), rel=0.02)
 
 
+def test_evaluate_samples_truncated_noise_and_records_it(evaluator):
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
+    plain = kg.evaluation.evaluate(dcgan, 200, evaluator, detail=False)
+    truncated = kg.evaluation.evaluate(
+        dcgan, 200, evaluator, detail=False, truncation=0.1
+    )
+    assert truncated.provenance["truncation"] == 0.1
+    assert "truncation" not in plain.provenance
+    # Noise near zero makes near-identical images: far from the test digits.
+    assert truncated["frechet_distance"] != plain["frechet_distance"]
+    with pytest.raises(ValueError, match="truncation"):
+        kg.evaluation.evaluate(dcgan, 200, evaluator, truncation=-1)
+
+
 def test_evaluate_callback_adds_scores_every_few_epochs(evaluator):
     dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
     dcgan.compile()

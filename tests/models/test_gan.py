@@ -415,6 +415,38 @@ def test_generate_rejects_bad_requests():
         gan.generate(noise=np.zeros((3, 5), "float32"))
 
 
+def test_truncation_bounds_the_noise_generate_draws():
+    gan = tiny_gan()
+    drawn = []
+    generate_images = gan.generate_images
+
+    def recording(noise, condition=None, use_ema=True):
+        drawn.append(np.asarray(noise))
+        return generate_images(noise, condition, use_ema=use_ema)
+
+    gan.generate_images = recording
+    samples = gan.generate(2000, seed=0, truncation=0.5)
+    noise = np.concatenate(drawn)
+    assert noise.shape == (2000, LATENT_DIM)
+    assert np.abs(noise).max() <= 0.5
+    # A normal truncated at 0.5 spreads nearly uniformly over the interval
+    # (standard deviation 0.28), not piled at its edges as clipping would.
+    assert 0.26 < noise.std() < 0.30 and (np.abs(noise) == 0.5).mean() < 0.01
+    np.testing.assert_array_equal(samples, gan.generate(2000, seed=0, truncation=0.5))
+    drawn.clear()
+    gan.generate(2000, seed=0)
+    assert np.abs(np.concatenate(drawn)).max() > 2  # untruncated by default
+
+
+def test_truncation_rejects_bad_requests():
+    gan = tiny_gan()
+    for bad in (0, -1.0, float("nan"), "1"):
+        with pytest.raises(ValueError, match="`truncation` must be a number > 0"):
+            gan.generate(2, truncation=bad)
+    with pytest.raises(ValueError, match="own `noise`"):
+        gan.generate(noise=np.zeros((2, LATENT_DIM), "float32"), truncation=1.0)
+
+
 def test_ema_weights_follow_the_generator_and_drive_generate(images):
     gan = tiny_gan(ema=0.9)
     gan.compile()

@@ -85,6 +85,17 @@ def replica_context():
     return 1, 0
 
 
+def lay_out_as_batch(values):
+    """Per-example values drawn inside a step (a GAN's noise), laid out over
+    devices like the input batch under a JAX `keras.distribution`; see
+    `keras_gen.backend.jax.lay_out_as_batch`. Unchanged elsewhere."""
+    if BACKEND == "jax":
+        from keras_gen.backend.jax import lay_out_as_batch as lay_out
+
+        return lay_out(values)
+    return values
+
+
 def _run_step(model, step_fn, args, training):
     if BACKEND == "jax":
         from keras_gen.backend import jax as jax_backend
@@ -119,6 +130,7 @@ def step_logs(logs):
 __all__ = [
     "BACKEND",
     "input_gradient",
+    "lay_out_as_batch",
     "minimize",
     "minimize_reusing_outputs",
     "replica_context",

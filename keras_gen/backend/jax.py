@@ -161,3 +161,21 @@ def input_gradient(fn, x):
         return value
 
     return jax.grad(total)(x)
+
+
+def lay_out_as_batch(values):
+    """`values`, one row per example, laid out over the devices as Keras lays
+    out the input batch under the active `keras.distribution` (unchanged
+    without one).
+
+    For what a step draws itself (a GAN's noise): left to XLA's sharding
+    propagation, the noise drawn inside a `ModelParallel` step took a layout
+    whose partitioned generator-to-discriminator pass gave logits up to 4e-3
+    away from the unsharded step's, with the noise and the generated images
+    themselves equal; laid out as the batch, the two agree to round-off.
+    """
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return values
+    layout = distribution.get_data_layout(tuple(values.shape))
+    return keras.distribution.distribute_tensor(values, layout)

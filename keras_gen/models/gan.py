@@ -469,10 +469,11 @@ class GAN(GenerativeModel):
     def _replica_share(draw, batch_size):
         """`draw(batch_size)`; under `tf.distribute`, this replica's rows of a
         draw for the global batch, so that replicas get different noise and
-        training equals single-device training on the global batch."""
+        training equals single-device training on the global batch. Under a
+        JAX `keras.distribution`, laid out over the devices like the batch."""
         replicas, replica_id = backend.replica_context()
         if replicas == 1:
-            return draw(batch_size)
+            return backend.lay_out_as_batch(draw(batch_size))
         values = draw(batch_size * replicas)
         return values[replica_id * batch_size : (replica_id + 1) * batch_size]
 

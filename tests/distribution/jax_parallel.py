@@ -9,7 +9,8 @@ device and under `DataParallel` over N host devices, on the same global
 batch; then a DCGAN trained one epoch under `DataParallel` with a
 `Checkpoint` and resumed for a second, under the distribution and on one
 device. `model`: a wide DCGAN sharded by `ModelParallel` with
-`kg.distribute.layout_map` over a 2x2 mesh, against the same unsharded.
+`kg.distribute.layout_map` over a 2x2 mesh (R1 on a subset, an EMA), against
+the same unsharded.
 Saves every run's weights and logged losses.
 
 Run in its own process: the host device count is fixed when JAX starts.

@@ -25,6 +25,10 @@ gets in that time on that machine. `--save-samples DIR` also writes a grid of 64
 samples of each model (`generate(seed=0)`; the CGAN's in class order) to
 `DIR/<model>.png`, to see what the scores mean.
 
+`--truncation 2,1.5` also scores each GAN's samples with its noise drawn
+truncated to those bounds (`generate(truncation=...)`, the truncation trick),
+as extra rows of the same trained model.
+
 `--models pix2pix` (in the default list) prints a second table, for
 image-to-image translation on the two MNIST tasks of `kg.datasets.make_pairs`
 (super-resolution from 7x7, inpainting half a digit): for each, a naive
@@ -382,6 +386,12 @@ def main():
         default=100,
         help="resamples of the distances' 95%% intervals",
     )
+    parser.add_argument(
+        "--truncation",
+        type=lambda text: [float(level) for level in text.split(",")],
+        default=[],
+        help="comma-separated noise bounds to also score each GAN at",
+    )
     parser.add_argument("--data-dir", default=SHARED if SHARED.is_dir() else None)
     parser.add_argument("--save-samples", metavar="DIR", help="write sample grids here")
     args = parser.parse_args()
@@ -424,9 +434,19 @@ def main():
             training_images=train_digits,
             importance_samples=args.importance_samples,
         )
-        rows.append(
-            (name, budget.steps, budget.steps * batch_size / budget.elapsed, scores)
-        )
+        rate = budget.steps * batch_size / budget.elapsed
+        rows.append((name, budget.steps, rate, scores))
+        for level in args.truncation if isinstance(model, kg.GAN) else ():
+            truncated = kg.evaluation.evaluate(
+                model,
+                args.num_samples,
+                evaluator,
+                training_images=train_digits,
+                truncation=level,
+            )
+            rows.append(
+                (f"{name}, truncation {level:g}", budget.steps, rate, truncated)
+            )
         if args.save_samples:
             save_sample_grid(model, pathlib.Path(args.save_samples) / f"{name}.png")
 

@@ -120,13 +120,17 @@ def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
     output = run_module(
         "benchmarks.quality",
         *("--steps", "3", "--models", "dcgan", "--num-samples", "200"),
-        *("--bootstrap-resamples", "5"),
+        *("--bootstrap-resamples", "5", "--truncation", "1.5"),
         *("--data-dir", str(tmp_path), "--save-samples", str(tmp_path / "samples")),
     )
     assert "dcgan: 3 steps in" in output, output
     assert "3 steps per model; 200 samples scored" in output, output
     interval = r"[\d.]+ \[[\d.]+, [\d.]+\]"
     assert re.search(rf"^\| dcgan \| 3 \| \d+ \| {interval} \| ", output, re.M), output
+    # The same trained model, its noise truncated: a row of its own.
+    assert re.search(
+        rf"^\| dcgan, truncation 1.5 \| 3 \| \d+ \| {interval} \| ", output, re.M
+    ), output
     for reference in ("real digits not trained on", "copies of training digits"):
         assert f"| {reference} |" in output, output
     # 64 samples, 8 by 8, each 28 + 2 pixels of padding, then doubled.

@@ -152,7 +152,14 @@ def test_quality_scores_translation_stacked_mnist_and_the_likelihood(tmp_path):
         for method in ("naive", "L1 only", "pix2pix"):
             assert re.search(rf"^\| {task} \| {method} \| ", output, re.M), output
     assert re.search(
-        r"^\| DCGAN\(image_shape=\(28, 28, 3\)\) \| 2 \| \d+ \| \d+ \| ", output, re.M
+        r"^\| DCGAN\(image_shape=\(28, 28, 3\)\) \| 2 \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \|$",
+        output,
+        re.M,
+    ), output
+    assert re.search(
+        r'^\| DCGAN.from_preset\("mnist", image_shape=\(28, 28, 3\)\) \| 2 \| ',
+        output,
+        re.M,
     ), output
     assert "likelihood with k = 3 on 16 test digits" in output, output
     assert re.search(r"^\| vae \| 2 \|.*\| [\d.]+ \| [\d.]+ \|$", output, re.M), output

@@ -36,6 +36,7 @@ from keras_gen.evaluation.metrics import (
 )
 from keras_gen.evaluation.modes import (
     STACKED_MNIST_SAMPLES,
+    digit_kl,
     mode_ids,
     mode_statistics,
     stacked_mnist_modes,
@@ -71,6 +72,7 @@ __all__ = [
     "mean_absolute_error",
     "memorization",
     "mnist_classifier",
+    "digit_kl",
     "mode_ids",
     "mode_statistics",
     "nearest_distances",

@@ -431,8 +431,10 @@ class GenerativeModel(keras.Model):
         `truncation` is the truncation trick (Brock et al., 2019, "Large Scale
         GAN Training for High Fidelity Natural Image Synthesis"): every noise
         coordinate is drawn from the standard normal restricted to
-        `[-truncation, truncation]`, which trades the samples' diversity
-        (recall) for their typicality (precision).
+        `[-truncation, truncation]`. It is meant to trade the samples'
+        diversity (recall) for their typicality (precision); how much of
+        either a model gains or loses is for `kg.evaluation.evaluate(...,
+        truncation=...)` to measure.
 
         Args:
             num_images: how many images; inferred from `noise` or `condition`
@@ -455,6 +457,8 @@ class GenerativeModel(keras.Model):
         Example:
 
         ```python
+        import keras_gen as kg
+
         dcgan = kg.DCGAN(image_shape=(28, 28, 1))
         images = dcgan.generate(16, seed=0)  # (16, 28, 28, 1) in [-1, 1]
         typical = dcgan.generate(16, seed=0, truncation=1.0)

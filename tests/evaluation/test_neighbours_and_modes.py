@@ -89,6 +89,20 @@ def test_mode_statistics_have_known_answers():
     assert half["modes"] == 500 and half["mode_kl"] == pytest.approx(np.log(2))
 
 
+def test_digit_kl_separates_favoured_digits_from_missing_combinations():
+    # The first digit always 7: every bit of the mode KL is the digits'.
+    sevens = 700 + np.arange(100)
+    assert kg.evaluation.digit_kl(sevens) == pytest.approx(np.log(10))
+    assert kg.evaluation.mode_statistics(sevens)["mode_kl"] == pytest.approx(np.log(10))
+    # Only triples of one digit (000, 111, ...): each digit is even, the
+    # mode KL is all dependence between the channels.
+    triples = np.arange(10) * 111
+    assert kg.evaluation.digit_kl(triples) == pytest.approx(0.0, abs=1e-12)
+    assert kg.evaluation.mode_statistics(triples)["mode_kl"] == pytest.approx(
+        np.log(100)
+    )
+
+
 @pytest.fixture(scope="module")
 def evaluator():
     images, labels = default_reference_images()
@@ -109,6 +123,7 @@ def test_stacked_mnist_of_real_digits_reaches_every_mode(evaluator):
     )
     assert scores["stacked_mnist_modes"] >= 995
     assert scores["stacked_mnist_kl"] < 0.05
+    assert 0 <= scores["stacked_mnist_digit_kl"] < scores["stacked_mnist_kl"]
 
 
 def test_per_class_distances_see_classes_drawn_wrongly(evaluator):

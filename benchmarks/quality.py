@@ -286,11 +286,16 @@ def reference_rows(args, evaluator):
 
 def stacked_models():
     """The DCGAN at three channels: the class defaults, and the README's
-    "mnist" preset (the same configuration at three channels)."""
+    "mnist" preset (the same configuration at three channels). Name to
+    `(builder, sample grid file)`."""
     return {
-        "DCGAN(image_shape=(28, 28, 3))": lambda: kg.DCGAN(image_shape=(28, 28, 3)),
-        'DCGAN.from_preset("mnist", image_shape=(28, 28, 3))': lambda: (
-            kg.DCGAN.from_preset("mnist", image_shape=(28, 28, 3))
+        "DCGAN(image_shape=(28, 28, 3))": (
+            lambda: kg.DCGAN(image_shape=(28, 28, 3)),
+            "stacked-dcgan.png",
+        ),
+        'DCGAN.from_preset("mnist", image_shape=(28, 28, 3))': (
+            lambda: kg.DCGAN.from_preset("mnist", image_shape=(28, 28, 3)),
+            "stacked-dcgan-preset.png",
         ),
     }
 
@@ -308,7 +313,7 @@ def stacked_rows(args, evaluator):
             kg.evaluation.stacked_mnist_modes(real / 255.0, evaluator),
         )
     ]
-    for name, build in stacked_models().items():
+    for name, (build, grid_file) in stacked_models().items():
         keras.utils.set_random_seed(0)
         model = build()
         model.compile()
@@ -321,10 +326,7 @@ def stacked_rows(args, evaluator):
         rows.append((name, budget.steps, budget.steps * 128 / budget.elapsed, scores))
         print(f"{name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True)
         if args.save_samples:
-            file = (
-                "stacked-dcgan-preset.png" if "preset" in name else "stacked-dcgan.png"
-            )
-            save_sample_grid(model, pathlib.Path(args.save_samples) / file)
+            save_sample_grid(model, pathlib.Path(args.save_samples) / grid_file)
     return rows
 
 

@@ -603,8 +603,12 @@ def _positive_float(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a number above 0, got {text}")
+    try:
+        validation.check_positive(value, "value")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number above 0, got {text}"
+        ) from None
     return value
 
 

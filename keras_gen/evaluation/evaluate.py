@@ -371,8 +371,8 @@ def evaluate(
             published protocol.
         truncation: `None` (default) to sample as the model was trained, or
             the bound on each noise coordinate (`model.generate`'s
-            truncation trick): precision rises and recall falls as it
-            shrinks. Recorded in `provenance`.
+            truncation trick), meant to trade recall for precision.
+            Recorded in `provenance`.
 
     Returns:
         an `EvaluationResult`: a dict of metric name to float, with

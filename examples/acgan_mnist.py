@@ -6,11 +6,12 @@ AC-GAN (Odena et al., 2017) is a conditional GAN whose discriminator sees the
 image alone and predicts both real/fake and the class. `ACGAN` below subclasses
 `kg.GAN` and overrides documented hooks only:
 
-- `condition_spec`, `condition_range`, `condition_name`: the condition is an
-  integer class label in `[0, num_classes)`, served as `labels`. From these
+- `self.condition = kg.conditions.ClassLabel(num_classes)`: the condition is
+  an integer class label in `[0, num_classes)`, served as `labels`. From it
   alone the tools know what to do: grids show one class per row, exports
   take `labels`, evaluation scores label accuracy.
 - `generator_inputs`: the noise with the one-hot label appended;
+  `discriminator_inputs`: the image alone;
 - `discriminator_loss` / `generator_loss`: the adversarial loss plus the
   cross-entropy of the predicted class (on real and on generated images).
 
@@ -61,8 +62,6 @@ class ACGAN(kg.GAN):
     ```
     """
 
-    condition_name = "labels"
-
     def __init__(
         self,
         num_classes,
@@ -74,7 +73,8 @@ class ACGAN(kg.GAN):
         discriminator=None,
         **kwargs,
     ):
-        self.num_classes = int(num_classes)
+        self.condition = kg.conditions.ClassLabel(num_classes)
+        self.num_classes = self.condition.num_classes
         self.base_filters = base_filters
         self.class_weight = class_weight
         image_shape = tuple(image_shape)
@@ -91,20 +91,18 @@ class ACGAN(kg.GAN):
             )
         super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
 
-    def condition_spec(self):
-        return keras.KerasTensor((None,), dtype="int32")
-
-    def condition_range(self):
-        return (0, self.num_classes - 1)
-
     def generator_inputs(self, noise, condition):
-        labels = ops.reshape(ops.cast(condition, "int32"), (-1,))
-        one_hot = ops.one_hot(labels, self.num_classes, dtype=noise.dtype)
-        return ops.concatenate([noise, one_hot], axis=-1)
+        return self.condition.attach(noise, condition)
 
-    def default_regularization(self, loss):
+    def discriminator_inputs(self, images, condition):
+        return images  # the discriminator predicts the class itself
+
+    def compile_defaults(self, loss):
         """Label smoothing 0.1 for the cross-entropy losses, as for `kg.CGAN`."""
-        return {"label_smoothing": 0.1} if loss.probabilistic else {}
+        defaults = super().compile_defaults(loss)
+        if loss.probabilistic:
+            defaults["label_smoothing"] = 0.1
+        return defaults
 
     def _class_loss(self, output, labels):
         class_logits = output[1]

@@ -18,6 +18,7 @@ if native_logs.wanted():  # the `keras-gen` command: before TensorFlow loads
 
 from keras_gen import (  # noqa: E402
     callbacks,
+    conditions,
     data_check,
     datasets,
     distribute,
@@ -39,9 +40,8 @@ from keras_gen.models import (  # noqa: E402
     GenerativeModel,
     Pix2Pix,
 )
+from keras_gen.version import __version__  # noqa: E402
 from keras_gen.visualization import plot_history  # noqa: E402
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CGAN",
@@ -51,7 +51,9 @@ __all__ = [
     "VAE",
     "GenerativeModel",
     "Pix2Pix",
+    "__version__",
     "callbacks",
+    "conditions",
     "data_check",
     "datasets",
     "distribute",

@@ -5,7 +5,7 @@ Every train (and test) step of a keras_gen model, unless `compile(
 check_data=False)`, computes a few reductions of its batch in `keras.ops`: are
 the images finite, inside the model's `value_range`, or all non-negative for a
 model whose range starts below 0 (images scaled to [0, 1] instead of [-1, 1]);
-is a condition with a `condition_range()` inside it. (A batch of only zeros is
+is a condition with a `value_range` inside it. (A batch of only zeros is
 not taken for [0, 1] images.) `DataCheck`, a metric,
 keeps the findings of the first bad batch of the epoch; the
 `TerminateOnNonFinite` guard that every `fit()` runs first reads them from the
@@ -137,12 +137,12 @@ def describe(values, model):
             "`x * 2 - 1` (or scale uint8 images with `x / 127.5 - 1`)."
         )
     if found["condition_out_of_range"]:
-        c_low, c_high = model.condition_range()
+        name, (c_low, c_high) = model.condition.name, model.condition.value_range
         c_min, c_max = stats["condition_min"], stats["condition_max"]
         if not (math.isfinite(c_min) and math.isfinite(c_max)):
-            return f"its `{model.condition_name}` hold NaN or infinite values."
+            return f"its `{name}` hold NaN or infinite values."
         return (
-            f"its `{model.condition_name}` span [{c_min:g}, {c_max:g}], outside "
+            f"its `{name}` span [{c_min:g}, {c_max:g}], outside "
             f"the model's [{c_low:g}, {c_high:g}]: re-map them, or build the "
             "model for them."
         )

@@ -11,7 +11,7 @@ shapes the model declares. For the models here:
 | model | `serving_default` | other signatures |
 | --- | --- | --- |
 | a GAN (`GAN`, `DCGAN`, subclasses) | `noise` float32 `[None, latent_dim]` → `images` | `sample` |
-| a conditional GAN | `noise` and the condition (`labels` int32 `[None]` for a `CGAN`; name, dtype and shape of the model's `condition_spec()`) → `images` | `sample` |
+| a conditional GAN | `noise` and the condition (`labels` int32 `[None]` for a `CGAN`; the name, dtype and shape of the model's `condition`) → `images` | `sample` |
 | `VAE` (`CVAE`: and `labels`) | `z` float32 `[None, latent_dim]` → `images` | `encode`: `images` → `z_mean`, `z_log_var`; `sample` |
 | `Pix2Pix` | `inputs` float32 `[None, H, W, C_in]` → `images`, the translated inputs | none (no noise) |
 
@@ -26,7 +26,7 @@ TensorFlow, so a seed gives the same images in both places.
 
 Requests are checked when they come in: every input's shape after the batch
 dimension, one condition per row of noise, condition values inside the
-model's `condition_range()`, and `num_images >= 0`; each failure is an
+model's `condition.value_range`, and `num_images >= 0`; each failure is an
 `InvalidArgumentError` that says what was expected.
 
 Backends: export runs on TensorFlow and on JAX. On JAX, Keras converts the
@@ -44,16 +44,11 @@ import pathlib
 import shutil
 
 from keras_gen import validation
+from keras_gen.version import __version__
 
 SAMPLE = "sample"
 #: The file that marks a folder as an export of keras_gen's.
 MARKER = "keras_gen_export.json"
-
-
-def _version():
-    from keras_gen import __version__
-
-    return __version__
 
 
 def _tf():
@@ -153,7 +148,10 @@ def _add_model_endpoint(tf, archive, model, name, function, inputs, core_name):
     names = list(inputs)
     specs = _specs(tf, inputs)
     core = _traceable(archive, core_name, function, names, specs)
-    condition_name, condition_range = model.condition_name, model.condition_range()
+    condition_name = condition_range = None
+    if model.condition is not None:
+        condition_name = model.condition.name
+        condition_range = model.condition.value_range
 
     def serve(*tensors):
         checks = _checks(tf, inputs, tensors, condition_name, condition_range)
@@ -317,7 +315,7 @@ def export_generator(model, path, verbose=False, overwrite=False):
     try:
         archive.write_out(str(written), verbose=verbose)
         (written / MARKER).write_text(
-            json.dumps({"keras_gen": _version(), "model": type(model).__name__}) + "\n"
+            json.dumps({"keras_gen": __version__, "model": type(model).__name__}) + "\n"
         )
         _move_into_place(written, path)
     finally:

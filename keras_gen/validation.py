@@ -123,6 +123,15 @@ def check_image_values(
         )
 
 
+def missing_condition(model_name, name):
+    """The message for a conditional model given no condition."""
+    return (
+        f"{model_name} is conditioned on `{name}`, but the data has none: "
+        f"pass a dataset yielding `(images, {name})`, call "
+        f"`fit(images, {name})`, or pass `{name}` to generate()."
+    )
+
+
 def check_labels(labels, num_classes, num_images, model_name):
     """Raises `ValueError` unless `labels` are integer class ids for the images.
 
@@ -133,11 +142,7 @@ def check_labels(labels, num_classes, num_images, model_name):
         model_name: named in the error message.
     """
     if labels is None:
-        raise ValueError(
-            f"{model_name} is conditioned on class labels, but the data has "
-            "none: pass a dataset yielding `(images, labels)` or call "
-            "`fit(images, labels)`."
-        )
+        raise ValueError(missing_condition(model_name, "labels"))
     labels = np.asarray(labels)
     if labels.ndim == 2 and labels.shape[-1] == num_classes and num_classes > 1:
         raise ValueError(
@@ -236,30 +241,19 @@ def check_positive(value, name):
         raise ValueError(f"`{name}` must be a number > 0; got {value!r}.")
 
 
-def check_condition(
-    condition, spec, value_range, num_images, model_name, name, classes=None
-):
+def check_condition(condition, spec, value_range, num_images, model_name, name):
     """Raises `ValueError` unless `condition` fits a model's condition spec.
 
     Args:
         condition: array-like, one condition per image.
-        spec: the model's `condition_spec()`, a `keras.KerasTensor`.
-        value_range: the model's `condition_range()`, `(low, high)` or `None`.
+        spec: the condition's spec, a `keras.KerasTensor`.
+        value_range: the condition's range, `(low, high)` or `None`.
         num_images: how many images the conditions belong to.
         model_name: named in the error message.
-        name: the condition's name (`condition_name`), named in the message.
-        classes: `(low, high)` when the condition is a class label; labels
-            then get `check_labels`' messages.
+        name: the condition's name, named in the message.
     """
     if condition is None:
-        raise ValueError(
-            f"{model_name} is conditioned on `{name}`, but the data has none: "
-            f"pass a dataset yielding `(images, {name})`, call "
-            f"`fit(images, {name})`, or pass `{name}` to generate()."
-        )
-    if classes is not None and classes[0] == 0:
-        check_labels(condition, classes[1] + 1, num_images, model_name)
-        return
+        raise ValueError(missing_condition(model_name, name))
     condition = np.asarray(condition)
     expected = tuple(spec.shape[1:])
     shown = f"(batch, {', '.join('?' if d is None else str(d) for d in expected)})"

@@ -14,6 +14,11 @@ if importlib.util.find_spec("tensorflow"):
     # CPU kernels may sum in a different order from run to run, so use
     # deterministic ones.
     tensorflow.config.experimental.enable_op_determinism()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # One thread per worker: the workers share the machine's cores, and
+        # the tests' networks are too small to gain from more.
+        tensorflow.config.threading.set_intra_op_parallelism_threads(1)
+        tensorflow.config.threading.set_inter_op_parallelism_threads(1)
 
 IMAGE_SHAPE = (8, 8, 1)
 

@@ -1,4 +1,6 @@
-"""The tools ask the model: no type checks against keras_gen's models, no import cycles."""
+"""The tools ask the model: no type checks against keras_gen's models and no
+comparisons with their names, no private Keras outside the backend, no
+imports that run back up."""
 
 import ast
 import pathlib
@@ -6,15 +8,18 @@ import pathlib
 import keras_gen as kg
 
 PACKAGE = pathlib.Path(kg.__file__).parent
+CLI = sorted((PACKAGE / "cli").glob("*.py"))
 TOOLS = [
     *sorted((PACKAGE / "callbacks").glob("*.py")),
     PACKAGE / "export.py",
     *sorted((PACKAGE / "evaluation").glob("*.py")),
-    PACKAGE / "cli.py",
+    *CLI,
 ]
 MODEL_CLASSES = {
     name for name in dir(kg.models) if isinstance(getattr(kg.models, name), type)
 }
+#: How the CLI and users name the models: the class names in lower case.
+MODEL_NAMES = {name.lower() for name in MODEL_CLASSES}
 
 
 def imported_modules(path):
@@ -45,6 +50,24 @@ def class_checks(path):
     return found
 
 
+def name_comparisons(path):
+    """Comparisons (`==`, `!=`, `in`) of anything with a model's name as a string."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Compare):
+            continue
+        for operand in [node.left, *node.comparators]:
+            for leaf in ast.walk(operand):
+                value = getattr(leaf, "value", None)
+                if isinstance(value, str) and value.lower() in MODEL_NAMES:
+                    found.append(f"{path.name}:{node.lineno} {value!r}")
+    return found
+
+
+def private_keras_imports(path):
+    return [m for m in imported_modules(path) if m.startswith("keras.src")]
+
+
 def test_the_model_classes_are_known():
     assert {"GAN", "DCGAN", "CGAN", "VAE", "CVAE", "GenerativeModel"} <= MODEL_CLASSES
 
@@ -71,6 +94,34 @@ def test_callbacks_do_not_import_the_models_nor_the_models_the_callbacks():
         }, path
 
 
+def test_the_cli_never_compares_a_models_name():
+    assert CLI and [c for path in CLI for c in name_comparisons(path)] == []
+
+
+def test_private_keras_only_in_the_backend():
+    outside = [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if "backend" not in path.relative_to(PACKAGE).parts
+        and private_keras_imports(path)
+    ]
+    assert outside == []
+
+
+def test_models_and_evaluation_import_each_other_only_one_way_at_the_top():
+    for path in (PACKAGE / "models").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                lazy = {
+                    getattr(n, "module", None) or ""
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.ImportFrom)
+                }
+                assert not {m for m in lazy if m.startswith("keras_gen.evaluation")}, (
+                    f"{path.name}: {node.name} imports evaluation lazily"
+                )
+
+
 def test_the_checks_find_what_they_look_for(tmp_path):
     # The tests above pass on an empty list: make sure they would fail.
     bad = tmp_path / "bad.py"
@@ -81,3 +132,15 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     )
     assert class_checks(bad) == ["bad.py:3 VAE", "bad.py:3 CGAN"]
     assert "keras_gen.models.CGAN" in imported_modules(bad)
+    cli_like = tmp_path / "cli_like.py"
+    cli_like.write_text(
+        "from keras.src.trainers import trainer\n"
+        "def build(kind):\n"
+        "    if kind == 'pix2pix' or kind in ('vae', 'other'):\n"
+        "        return 1\n"
+    )
+    assert name_comparisons(cli_like) == [
+        "cli_like.py:3 'pix2pix'",
+        "cli_like.py:3 'vae'",
+    ]
+    assert private_keras_imports(cli_like) == ["keras.src.trainers.trainer"]

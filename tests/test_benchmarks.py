@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers import run_module, run_python, write_fake_mnist_npz
 
+pytestmark = pytest.mark.slow
+
 
 def throughput(*args):
     return run_module("benchmarks.throughput", "--repeats", "1", *args)

@@ -10,9 +10,12 @@ import keras_gen as kg
 PUBLIC = {
     **{
         f"kg.{name}": getattr(kg, name)
-        for name in ("GAN", "DCGAN", "CGAN", "VAE", "CVAE")
+        for name in ("GAN", "DCGAN", "CGAN", "VAE", "CVAE", "Pix2Pix")
     },
     "kg.models.GenerativeModel": kg.models.GenerativeModel,
+    "kg.conditions.Condition": kg.conditions.Condition,
+    "kg.conditions.ClassLabel": kg.conditions.ClassLabel,
+    "kg.datasets.DataSpec": kg.datasets.DataSpec,
     **{
         f"kg.losses.{name}": getattr(kg.losses, name)
         for name in (
@@ -44,6 +47,8 @@ PUBLIC = {
             "frechet_distance",
             "kernel_distance",
             "classifier_score",
+            "negative_elbo",
+            "importance_weighted_bound",
             "FrechetDistance",
             "ClassifierScore",
         )
@@ -73,7 +78,17 @@ def examples(obj):
     return re.findall(r"```python\n(.*?)```", inspect.getdoc(obj) or "", re.S)
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC))
+#: Examples that train and save or score, run in the slow tier (`-m slow`).
+SLOW = ("kg.evaluation.evaluate", "kg.callbacks.Checkpoint", "kg.Pix2Pix")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name
+        for name in sorted(PUBLIC)
+    ],
+)
 def test_docstring_example_runs(name):
     blocks = examples(PUBLIC[name])
     assert blocks, f"{name} has no ```python example in its docstring"

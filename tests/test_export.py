@@ -129,6 +129,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_plain_tensorflow_process_serves_every_signature(exports, tmp_path):
     report = run_tensorflow_only(CHILD, exports, cwd=tmp_path)
     # On JAX the jax2tf-converted networks are endpoints of their own.
@@ -161,6 +162,7 @@ def test_plain_tensorflow_process_serves_every_signature(exports, tmp_path):
     assert report["vae"]["encode"]["max_error"] <= 1e-5
 
 
+@pytest.mark.slow
 def test_saved_model_cli_lists_the_signatures(exports):
     cli = shutil.which("saved_model_cli") or os.path.join(
         os.path.dirname(sys.executable), "saved_model_cli"

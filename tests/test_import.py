@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow
+
 # Run in a fresh process in which `import tensorflow` fails as if it were not
 # installed.
 WITHOUT_TENSORFLOW = """

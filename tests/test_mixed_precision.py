@@ -6,7 +6,8 @@ import pytest
 
 from tests.helpers import IMAGE_SHAPE, tiny_cgan, tiny_dcgan, tiny_gan, tiny_vae
 
-POLICIES = ["mixed_float16", "mixed_bfloat16"]
+#: bfloat16 runs in the slow tier (`-m slow`), and on JAX, which refuses float16.
+POLICIES = ["mixed_float16", pytest.param("mixed_bfloat16", marks=pytest.mark.slow)]
 
 
 @pytest.fixture

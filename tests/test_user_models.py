@@ -72,8 +72,7 @@ def test_grids_checkpoints_and_resume(kind, tmp_path):
         "epoch_0002.png",
     ]
     fixed = dict(np.load(tmp_path / "grids" / "fixed_inputs.npz"))
-    spec = model.condition_spec()
-    assert fixed["condition"].shape[1:] == tuple(spec.shape[1:])
+    assert fixed["condition"].shape[1:] == model.condition.shape
     if kind == "labels":  # the model draws its own: one row per class
         np.testing.assert_array_equal(fixed["condition"], [0, 0, 1, 1, 2, 2])
         images_, columns = model.grid_images(fixed)
@@ -160,6 +159,7 @@ SERVE = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_export_serves_the_condition_as_a_named_input(tmp_path):
     if keras.backend.backend() == "torch":
         pytest.skip("export runs on TensorFlow and JAX")
@@ -172,15 +172,15 @@ def test_export_serves_the_condition_as_a_named_input(tmp_path):
         np.savez(
             tmp_path / f"{kind}_inputs.npz",
             noise=noise,
-            **{model.condition_name: conditions},
+            **{model.condition.name: conditions},
             expected=model.generate(noise=noise, condition=conditions),
         )
     report = run_tensorflow_only(SERVE, tmp_path, *KINDS, cwd=tmp_path)
     for kind, model in models.items():
-        spec = model.condition_spec()
+        spec = model.condition.spec
         assert report[kind]["inputs"] == {
             "noise": ["float32", [None, LATENT_DIM]],
-            model.condition_name: [spec.dtype, list(spec.shape)],
+            model.condition.name: [spec.dtype, list(spec.shape)],
         }
         assert report[kind]["max_error"] <= 1e-5
 
@@ -189,7 +189,10 @@ def test_export_serves_the_condition_as_a_named_input(tmp_path):
 MEMORIZATION = {"memorization_ratio", "near_copy_fraction"}
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "kind",
+    ["vector"] + [pytest.param(k, marks=pytest.mark.slow) for k in ("labels", "image")],
+)
 def test_evaluate_reports_what_applies_and_what_it_skipped(kind, evaluator, tmp_path):
     model = trained(kind)
     result = kg.evaluation.evaluate(model, 100, evaluator)
@@ -218,6 +221,7 @@ def test_evaluate_skips_images_the_classifier_cannot_score(evaluator):
     assert "(28, 28, 1)" in result.skipped["frechet_distance"]
 
 
+@pytest.mark.slow
 def test_cli_samples_exports_and_evaluates_a_user_model(tmp_path, capsys):
     for kind in ("labels", "vector"):
         trained(kind).save(tmp_path / f"{kind}.keras")
@@ -251,6 +255,7 @@ def test_cli_samples_exports_and_evaluates_a_user_model(tmp_path, capsys):
     assert set(report["skipped"]) == MEMORIZATION  # a .keras file: no run data
 
 
+@pytest.mark.slow
 def test_cli_names_the_missing_class_and_the_option(tmp_path):
     trained("image").save(tmp_path / "model.keras")
     result = subprocess.run(

@@ -1,5 +1,5 @@
 """Conditional GANs as a user would write them: subclasses of `kg.GAN` on the
-documented hooks only, one per kind of condition. Importable by the CLI
+documented interface only, one per kind of condition. Importable by the CLI
 (`--import tests.user_models`)."""
 
 import keras
@@ -14,100 +14,79 @@ VECTOR_SIZE = 2
 LOW_RES = (7, 7, 1)
 
 
-def _generator(extra_inputs, extra_features):
-    """A small dense generator from `[noise, *extra_inputs]` to 28x28x1 images."""
+def _generator(condition, features):
+    """A small dense generator from `[noise, condition]` to 28x28x1 images."""
     noise = keras.Input((LATENT_DIM,), name="noise")
-    x = layers.Concatenate()([noise, *extra_features])
+    x = layers.Concatenate()([noise, features])
     x = layers.Dense(32, activation="relu")(x)
     x = layers.Dense(28 * 28, activation="tanh")(x)
     images = layers.Reshape(IMAGE_SHAPE)(x)
-    return keras.Model([noise, *extra_inputs], images, name="generator")
+    return keras.Model([noise, condition], images, name="generator")
 
 
-def _discriminator(extra_inputs, extra_features):
-    """A small dense discriminator from `[images, *extra_inputs]` to a logit."""
+def _discriminator(condition, features):
+    """A small dense discriminator from `[images, condition]` to a logit."""
     images = keras.Input(IMAGE_SHAPE, name="images")
-    x = layers.Concatenate()([layers.Flatten()(images), *extra_features])
+    x = layers.Concatenate()([layers.Flatten()(images), features])
     x = layers.Dense(32)(x)
     x = layers.LeakyReLU(0.2)(x)
-    return keras.Model(
-        [images, *extra_inputs], layers.Dense(1)(x), name="discriminator"
-    )
+    return keras.Model([images, condition], layers.Dense(1)(x), name="discriminator")
 
 
 class _TwoInputGAN(kg.GAN):
-    """Both networks take `[x, condition]`; built from `condition_input()`."""
+    """Both networks take `[x, condition]` (GAN's default inputs for a
+    conditional model); built from the class's `condition` and `features`."""
 
     def __init__(
         self, generator=None, discriminator=None, latent_dim=LATENT_DIM, **kwargs
     ):
         if generator is None:
-            generator = _generator(*self.condition_input())
+            generator = _generator(*self.features())
         if discriminator is None:
-            discriminator = _discriminator(*self.condition_input())
+            discriminator = _discriminator(*self.features())
         super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
 
-    @staticmethod
-    def condition_input():
-        """`([condition input], [its features])` for a network's graph."""
-        raise NotImplementedError
-
-    def generator_inputs(self, noise, condition):
-        return [noise, condition]
-
-    def discriminator_inputs(self, images, condition):
-        return [images, condition]
+    def features(self):
+        """`(condition input, its features)` for a network's graph."""
+        condition = self.condition
+        values = keras.Input(
+            condition.shape, dtype=condition.dtype, name=condition.name
+        )
+        return values, values
 
 
 @keras.saving.register_keras_serializable(package="keras_gen_tests")
 class LabelGAN(_TwoInputGAN):
-    """Conditioned on class labels through `Embedding` layers."""
+    """Conditioned on class labels, seen through `Embedding` layers."""
 
-    condition_name = "labels"
+    def __init__(self, num_classes=NUM_CLASSES, **kwargs):
+        self.condition = kg.conditions.ClassLabel(num_classes)
+        super().__init__(**kwargs)
 
-    @staticmethod
-    def condition_input():
+    def features(self):
         labels = keras.Input((), dtype="int32", name="labels")
-        return [labels], [layers.Embedding(NUM_CLASSES, 8)(labels)]
+        return labels, layers.Embedding(self.condition.num_classes, 8)(labels)
 
-    def condition_spec(self):
-        return keras.KerasTensor((None,), dtype="int32")
-
-    def condition_range(self):
-        return (0, NUM_CLASSES - 1)
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.condition.num_classes}
 
 
 @keras.saving.register_keras_serializable(package="keras_gen_tests")
 class VectorGAN(_TwoInputGAN):
     """Conditioned on a continuous vector (say, a stroke width and a slant)."""
 
-    condition_name = "attributes"
-
-    @staticmethod
-    def condition_input():
-        vector = keras.Input((VECTOR_SIZE,), name="attributes")
-        return [vector], [vector]
-
-    def condition_spec(self):
-        return keras.KerasTensor((None, VECTOR_SIZE), dtype="float32")
+    condition = kg.conditions.Condition(shape=(VECTOR_SIZE,), name="attributes")
 
 
 @keras.saving.register_keras_serializable(package="keras_gen_tests")
 class LowResGAN(_TwoInputGAN):
     """Conditioned on an image: a 7x7 version of the 28x28 target (super-resolution)."""
 
-    condition_name = "low_res"
+    condition = kg.conditions.Condition(LOW_RES, name="low_res", value_range=(-1, 1))
 
-    @staticmethod
-    def condition_input():
+    def features(self):
         low_res = keras.Input(LOW_RES, name="low_res")
-        return [low_res], [layers.Flatten()(low_res)]
-
-    def condition_spec(self):
-        return keras.KerasTensor((None,) + LOW_RES, dtype="float32")
-
-    def condition_range(self):
-        return self.value_range
+        return low_res, layers.Flatten()(low_res)
 
 
 def low_res(images):

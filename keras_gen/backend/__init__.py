@@ -1,4 +1,4 @@
-"""The backend-specific part of an adversarial train step, kept in one place.
+"""The backend-specific part of keras_gen's training, kept in one place.
 
 Everything else in a keras_gen train step (sampling, losses, metrics, EMA) is
 written in `keras.ops` against variables that look stateful. What differs
@@ -9,11 +9,11 @@ how state goes in and out of a step, so each backend module here exposes:
   `(loss, aux)`, differentiates `loss` with respect to `variables`, lets
   `optimizer` apply the gradients (with loss scaling where the optimizer does
   it) and returns `(loss, aux)`.
-- `minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn,
-  variables)`: the same step for `loss_fn(outputs)`, where `outputs =
-  forward_fn()` is computed once and first handed, without gradients, to
-  `use_fn`; returns `(use_fn(outputs), loss, aux)`. A GAN step generates
-  once, updates the discriminator on those images, then the generator.
+- `record(fn, variables)` and `minimize_recorded(optimizer, recording,
+  loss_fn)`: the same update for `loss_fn(outputs)`, where `outputs, recording
+  = record(fn, variables)` ran earlier, once, and other code (the
+  discriminator's updates) ran in between on the outputs without gradients.
+  A GAN step generates once and trains both players on those images.
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   itself differentiable (for gradient penalties).
 
@@ -21,15 +21,22 @@ how state goes in and out of a step, so each backend module here exposes:
 |------------|----------------------------|-------------------------------------|
 | tensorflow | `tf.GradientTape`          | variables, in place                 |
 | torch      | `torch.autograd.grad`      | variables, in place                 |
-| jax        | `jax.grad`                 | `keras.StatelessScope` over the trainer's state |
+| jax        | `jax.grad`, `jax.vjp`      | `keras.StatelessScope` over the trainer's state |
 
 `train_step(model, step_fn, args)` and `test_step(...)` call the model's
 step function with the arguments the active Keras trainer passes: `(data,)`
 on TensorFlow and PyTorch, `(state, data)` on JAX, where the step runs
 inside a stateless scope and the new state is returned with the logs.
 
+Two more pieces adapt a model to its backend: `ModelMixin`, a base class of
+every keras_gen model (on JAX it keeps Keras from tracking the train state it
+stores on the model after each step), and `default_jit_compile(model)`, the
+`jit_compile` a model compiles with when not given one.
+
 The module for the active backend (`keras.backend.backend()`) is chosen here,
-the way Keras chooses its own trainer.
+the way Keras chooses its own trainer. Private Keras functions are imported
+only here, in `tensorflow.py` and `jax.py`; `tests/backends/test_private_keras.py`
+pins the Keras versions they were checked on.
 """
 
 import keras
@@ -49,30 +56,53 @@ def require_adversarial_training():
         )
 
 
+class ModelMixin:
+    """Nothing to adapt on this backend."""
+
+
 if BACKEND == "tensorflow":
     from keras_gen.backend.tensorflow import (
         input_gradient,
         minimize,
-        minimize_reusing_outputs,
+        minimize_recorded,
+        record,
     )
 elif BACKEND == "jax":
-    from keras_gen.backend.jax import (
+    from keras_gen.backend.jax import (  # noqa: F811
+        ModelMixin,
         input_gradient,
         minimize,
-        minimize_reusing_outputs,
+        minimize_recorded,
+        record,
     )
 elif BACKEND == "torch":
     from keras_gen.backend.torch import (
         input_gradient,
         minimize,
-        minimize_reusing_outputs,
+        minimize_recorded,
+        record,
     )
 else:
 
     def minimize(*args, **kwargs):
         require_adversarial_training()
 
-    input_gradient = minimize_reusing_outputs = minimize
+    input_gradient = minimize_recorded = record = minimize
+
+
+def default_jit_compile(model):
+    """The `jit_compile` a model compiles with when `compile()` is not given one.
+
+    On TensorFlow: XLA for models without convolutions on a CPU-only machine
+    outside `tf.distribute`, none for models with them (XLA speeds up dense
+    networks on CPUs and slows convolutional ones down; `docs/benchmarks.md`).
+    Everywhere else Keras' `"auto"` (XLA on GPU and on JAX).
+    """
+    if BACKEND == "tensorflow":
+        from keras_gen.backend.tensorflow import default_jit_compile as choose
+
+        return choose(model)
+    return "auto"
 
 
 def replica_context():
@@ -129,10 +159,13 @@ def step_logs(logs):
 
 __all__ = [
     "BACKEND",
+    "ModelMixin",
+    "default_jit_compile",
     "input_gradient",
     "lay_out_as_batch",
     "minimize",
-    "minimize_reusing_outputs",
+    "minimize_recorded",
+    "record",
     "replica_context",
     "require_adversarial_training",
     "step_logs",

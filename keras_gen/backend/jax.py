@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import keras
 
 # Keras keeps the active scope in its global state; there is no public getter.
+# tests/backends/test_private_keras.py pins the Keras versions it was checked on.
 from keras.src.backend.common.stateless_scope import get_stateless_scope
 
 #: Groups of model variables in the order of the JAX trainer's state tuples.
@@ -116,26 +117,35 @@ def _copy_updates(outer, updated, trained):
             outer.state_mapping[key] = value
 
 
-def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
-    """One optimizer step on `variables` for `loss_fn(outputs)`, running
-    `outputs = forward_fn()` once and handing it to `use_fn` first.
+def record(fn, variables):
+    """Runs `fn()` under `jax.vjp`, for a later `minimize_recorded`.
 
-    Same contract as the TensorFlow version. The forward pass runs under
-    `jax.vjp`, the loss's gradient with respect to the outputs comes from
-    `jax.grad`, and the vjp carries it back to `variables`. `use_fn` runs in
-    the outer scope in between, so the loss sees the variables it updated.
+    Same contract as the TensorFlow version. The updates `fn` makes (batch-norm
+    statistics, the seed generator) land in the outer scope, so code run
+    between the two calls (the discriminator's updates) sees them.
     """
     variables = list(variables)
     outer = _outer_scope()
-    trained = {id(v) for v in variables}
 
     def forward(values):
-        return _run_nested(forward_fn, zip(variables, values))
+        return _run_nested(fn, zip(variables, values))
 
     values = [v.value for v in variables]
     outputs, pullback, updated = jax.vjp(forward, values, has_aux=True)
-    _copy_updates(outer, updated, trained)
-    used = use_fn(jax.lax.stop_gradient(outputs))
+    _copy_updates(outer, updated, {id(v) for v in variables})
+    return outputs, (pullback, variables, outputs)
+
+
+def minimize_recorded(optimizer, recording, loss_fn):
+    """One optimizer step for `loss_fn(outputs)` through a recorded pass.
+
+    Same contract as the TensorFlow version: the loss's gradient with
+    respect to the outputs comes from `jax.grad` (in the outer scope's
+    current state, so after the updates made since `record`), and the
+    recorded vjp carries it back to the variables.
+    """
+    pullback, variables, outputs = recording
+    outer = _outer_scope()
 
     def scaled_loss(outputs):
         return _scaled_loss(optimizer, lambda: loss_fn(outputs))
@@ -143,10 +153,10 @@ def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
     output_gradients, (loss, aux, updated) = jax.grad(scaled_loss, has_aux=True)(
         outputs
     )
-    _copy_updates(outer, updated, trained)
+    _copy_updates(outer, updated, {id(v) for v in variables})
     (gradients,) = pullback(output_gradients)
     optimizer.apply(gradients, variables)
-    return used, loss, aux
+    return loss, aux
 
 
 def input_gradient(fn, x):
@@ -179,3 +189,20 @@ def lay_out_as_batch(values):
         return values
     layout = distribution.get_data_layout(tuple(values.shape))
     return keras.distribution.distribute_tensor(values, layout)
+
+
+class ModelMixin:
+    """What a keras_gen model needs on JAX beyond Keras' trainer.
+
+    Keras' JAX `fit()` stores the whole train state in `model._jax_state`
+    after every step, for callbacks that need to sync it. Keras' attribute
+    tracking (wrapping each list, checking each array) would run on every
+    step and find nothing: the state holds arrays, not variables. So that
+    attribute is set untracked.
+    """
+
+    def __setattr__(self, name, value):
+        if name == "_jax_state":
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)

@@ -1,6 +1,24 @@
 """TensorFlow implementation of the adversarial step's gradient layer."""
 
+import keras
 import tensorflow as tf
+
+# Keras' own test of whether a model can run under XLA (its layers'
+# `supports_jit`, TensorFlow's op determinism), which has no public name.
+# tests/backends/test_private_keras.py pins the Keras versions it was checked on.
+from keras.src.trainers.trainer import model_supports_jit
+
+#: Layers that XLA slows down on CPUs.
+CONVOLUTIONS = (
+    keras.layers.Conv1D,
+    keras.layers.Conv2D,
+    keras.layers.Conv3D,
+    keras.layers.Conv1DTranspose,
+    keras.layers.Conv2DTranspose,
+    keras.layers.Conv3DTranspose,
+    keras.layers.DepthwiseConv2D,
+    keras.layers.SeparableConv2D,
+)
 
 
 def minimize(optimizer, loss_fn, variables):
@@ -23,32 +41,45 @@ def minimize(optimizer, loss_fn, variables):
     return loss, aux
 
 
-def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
-    """One optimizer step on `variables` for `loss_fn(outputs)`, running
-    `outputs = forward_fn()` once and handing it to `use_fn` first.
+def record(fn, variables):
+    """Runs `fn()` and records it, so that `minimize_recorded` can later
+    differentiate a loss of its outputs with respect to `variables`.
 
     Args:
-        optimizer: a built `keras.optimizers.Optimizer` for `variables`.
-        forward_fn: callable with no arguments; its outputs depend on
-            `variables` (the generator's forward pass).
-        use_fn: callable on the outputs without gradients (the
-            discriminator's updates), run between the forward pass and the
-            loss; its result is returned.
-        loss_fn: callable on the outputs returning `(loss, aux)`.
-        variables: the trainable variables to update, and only those.
+        fn: callable with no arguments; its outputs depend on `variables`
+            (the generator's forward pass).
+        variables: the trainable variables a later update will train.
 
     Returns:
-        `(use_fn(outputs), loss, aux)`.
+        `(outputs, recording)`: what `fn` returned, and the recording to pass
+        to `minimize_recorded`. Code run between the two calls (the
+        discriminator's updates) is not recorded.
     """
-    with tf.GradientTape() as tape:
-        outputs = forward_fn()
-        with tape.stop_recording():
-            used = use_fn(tf.nest.map_structure(tf.stop_gradient, outputs))
+    tape = tf.GradientTape()
+    with tape:
+        outputs = fn()
+    return outputs, (tape, list(variables), outputs)
+
+
+def minimize_recorded(optimizer, recording, loss_fn):
+    """One optimizer step for `loss_fn(outputs)` through a recorded pass.
+
+    Args:
+        optimizer: a built `keras.optimizers.Optimizer` for the recorded
+            variables.
+        recording: what `record` returned with the outputs.
+        loss_fn: callable on the recorded outputs returning `(loss, aux)`.
+
+    Returns:
+        `(loss, aux)`.
+    """
+    tape, variables, outputs = recording
+    with tape:
         loss, aux = loss_fn(outputs)
         scaled_loss = _scaled_loss(optimizer, loss)
     gradients = tape.gradient(scaled_loss, variables)
     optimizer.apply(gradients, variables)
-    return used, loss, aux
+    return loss, aux
 
 
 def _scaled_loss(optimizer, loss):
@@ -97,3 +128,24 @@ def step_logs(logs):
     ):
         return {name: tf.expand_dims(value, 0) for name, value in logs.items()}
     return logs
+
+
+def _all_layers(layer):
+    """Every layer nested in `layer`, through sub-models' `.layers`."""
+    for child in getattr(layer, "layers", []):
+        yield child
+        yield from _all_layers(child)
+
+
+def default_jit_compile(model):
+    """XLA for models without convolutions on a CPU-only machine outside
+    `tf.distribute`, no XLA for those with them (XLA speeds up dense
+    networks on CPUs and slows convolutional ones down); Keras' `"auto"`
+    on a GPU, under a strategy, and for a model XLA cannot compile."""
+    if (
+        tf.config.list_logical_devices("GPU")
+        or tf.distribute.has_strategy()
+        or not model_supports_jit(model)
+    ):
+        return "auto"
+    return not any(isinstance(layer, CONVOLUTIONS) for layer in _all_layers(model))

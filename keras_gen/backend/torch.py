@@ -1,6 +1,5 @@
 """PyTorch implementation of the adversarial step's gradient layer (autograd)."""
 
-import keras
 import torch
 
 
@@ -18,18 +17,26 @@ def minimize(optimizer, loss_fn, variables):
     return loss, aux
 
 
-def minimize_reusing_outputs(optimizer, forward_fn, use_fn, loss_fn, variables):
-    """One optimizer step on `variables` for `loss_fn(outputs)`, running
-    `outputs = forward_fn()` once and handing it (detached) to `use_fn` first.
+def record(fn, variables):
+    """Runs `fn()` for a later `minimize_recorded`; autograd keeps its graph.
 
-    Same contract as the TensorFlow version. `use_fn` may update other
-    variables in place: the forward pass's graph does not hold them.
+    Same contract as the TensorFlow version. Code run between the two calls
+    may update other variables in place (the discriminator's): the graph of
+    `fn`'s outputs does not hold them.
     """
-    outputs = forward_fn()
-    used = use_fn(keras.tree.map_structure(lambda tensor: tensor.detach(), outputs))
+    outputs = fn()
+    return outputs, (list(variables), outputs)
+
+
+def minimize_recorded(optimizer, recording, loss_fn):
+    """One optimizer step for `loss_fn(outputs)` through a recorded pass.
+
+    Same contract as the TensorFlow version.
+    """
+    variables, outputs = recording
     loss, aux = loss_fn(outputs)
     _apply_gradients(optimizer, loss, variables)
-    return used, loss, aux
+    return loss, aux
 
 
 def _apply_gradients(optimizer, loss, variables):

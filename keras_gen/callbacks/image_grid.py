@@ -6,28 +6,102 @@ import keras
 import numpy as np
 
 from keras_gen import validation, visualization
+from keras_gen.conditions import conditions_for
 from keras_gen.distribute import is_chief
 
 FIXED_INPUTS = "fixed_inputs.npz"
 
 
+def grid_inputs(model, num_images, seed=0, examples=None):
+    """The fixed inputs of a sample grid of `model`, as a dict of numpy arrays.
+
+    - `noise`: `(n, latent_dim)` standard normal draws from `seed`, with `n`
+      about `num_images`, rounded up to whole rows of classes for a model
+      conditioned on class labels;
+    - `condition`, for a conditional model: its own (one class per row for
+      class labels), else those of the real examples, repeated to `n`;
+    - `example_images` and `example_condition`: up to `num_images` real
+      examples, where some are known: `examples` (`(images, condition)`, as
+      `model.unpack_batch` gives them), else `model.example_batch`.
+
+    `model.grid_images(inputs)` renders them.
+
+    Raises:
+        ValueError: the model cannot draw its own conditions and no real
+            examples are known.
+    """
+    count = int(num_images)
+    condition = model.condition
+    if condition is not None and condition.num_classes:  # whole rows, one per class
+        count = -(-count // condition.num_classes) * condition.num_classes
+    examples = examples if examples is not None else model.example_batch
+    inputs = {}
+    if condition is not None:
+        inputs["condition"] = conditions_for(model, count, seed, examples)
+    rng = np.random.default_rng(seed)
+    inputs["noise"] = rng.standard_normal((count, model.latent_dim)).astype("float32")
+    if examples is not None:
+        images, example_condition = examples
+        kept = min(int(num_images), len(images))
+        inputs["example_images"] = np.asarray(images, "float32")[:kept]
+        if example_condition is not None:
+            inputs["example_condition"] = np.asarray(example_condition)[:kept]
+    return inputs
+
+
+def check_grid_inputs(model, inputs, source):
+    """Raises `ValueError` unless saved fixed inputs `inputs` (read from
+    `source`) fit `model`."""
+
+    def refuse(problem):
+        raise ValueError(
+            f"{source} holds the fixed inputs of another model: {problem} Use "
+            "another directory, or delete the file."
+        )
+
+    noise = inputs.get("noise")
+    if noise is None or noise.ndim != 2 or noise.shape[1] != model.latent_dim:
+        width = None if noise is None else noise.shape[1:]
+        refuse(
+            f"noise of width {width}, but the model's latent_dim is {model.latent_dim}."
+        )
+    condition = model.condition
+    if ("condition" in inputs) != (condition is not None):
+        refuse("the model is " + ("un" if condition is None else "") + "conditional.")
+    try:
+        if condition is not None:
+            condition.check(inputs["condition"], len(noise), type(model).__name__)
+        if "example_images" in inputs:
+            validation.check_image_shape(
+                inputs["example_images"].shape, model.image_shape, type(model).__name__
+            )
+        if "example_condition" in inputs and condition is not None:
+            condition.check(
+                inputs["example_condition"],
+                len(inputs["example_condition"]),
+                type(model).__name__,
+            )
+    except ValueError as error:
+        refuse(str(error))
+
+
 class ImageGrid(keras.callbacks.Callback):
     """Writes `epoch_NNNN.png`, a grid of samples from fixed inputs, every `every` epochs.
 
-    What a grid shows is the model's to say: the callback asks it for the
-    fixed inputs (`model.grid_inputs`) and for the images they give
-    (`model.grid_images`), so it works on any `kg.models.GenerativeModel`,
-    a user's own subclass included:
+    What a grid shows is the model's to say: the callback makes the fixed
+    inputs (`grid_inputs`: noise, conditions, real examples) and asks the
+    model for the images they give (`model.grid_images`), so it works on any
+    `kg.models.GenerativeModel`, a user's own subclass included:
 
     - unconditional models: a square grid of `num_images` samples;
     - models conditioned on class labels (`CGAN`, `CVAE`, any model whose
-      `condition_spec()` is an integer label with a `condition_range()`):
-      one row per class;
+      condition is a `kg.conditions.ClassLabel`): one row per class;
     - models that cannot draw their own conditions (a vector, an image):
       samples for the conditions of real examples, those of the first batch
       `fit()` trained on (`model.example_batch`), or `examples`;
     - `VAE`: a row of real examples above their reconstructions, then
-      samples from the prior.
+      samples from the prior; `Pix2Pix`: rows of real inputs, their outputs
+      and their targets.
 
     The fixed inputs (noise, conditions, examples) are saved once in
     `directory/fixed_inputs.npz` and read back by later runs, so the grids
@@ -104,12 +178,12 @@ class ImageGrid(keras.callbacks.Callback):
         examples = None
         if self.examples is not None:
             examples = self.model.unpack_batch(self.examples)
-        return self.model.grid_inputs(self.num_images, self.seed, examples)
+        return grid_inputs(self.model, self.num_images, self.seed, examples)
 
     def _load_fixed_inputs(self, path):
         with np.load(path) as data:
             fixed = {key: data[key] for key in data.files}
-        self.model.check_grid_inputs(fixed, path)
+        check_grid_inputs(self.model, fixed, path)
         return fixed
 
     def on_train_begin(self, logs=None):

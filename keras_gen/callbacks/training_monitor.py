@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from keras_gen import validation
+from keras_gen.conditions import conditions_for
 from keras_gen.non_finite import TerminateOnNonFinite
 
 
@@ -116,11 +117,13 @@ class TrainingMonitor(TerminateOnNonFinite):
             rng = np.random.default_rng(self.seed)
             noise = rng.standard_normal((self.num_samples, model.latent_dim))
             try:
-                condition = model.conditions_for(self.num_samples, self.seed)
+                condition = conditions_for(model, self.num_samples, self.seed)
             except ValueError:
                 return None
             self._inputs = {"noise": noise.astype("float32"), "condition": condition}
-        samples = model.generate(**self._inputs, use_ema=False)
+            if getattr(model, "ema", None) is not None:
+                self._inputs["use_ema"] = False  # the weights being trained
+        samples = model.generate(**self._inputs)
         return float(samples.reshape(len(samples), -1).std(axis=0).mean())
 
     def on_train_begin(self, logs=None):

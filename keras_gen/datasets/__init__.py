@@ -23,10 +23,12 @@ from keras_gen.datasets.paired import (
     paired_from_numpy,
     paired_from_side_by_side,
 )
+from keras_gen.datasets.spec import DataSpec
 from keras_gen.datasets.stacked import stacked_mnist, stacked_mnist_arrays
 
 __all__ = [
     "DATA_DIR_ENV",
+    "DataSpec",
     "IDXFormatError",
     "TASKS",
     "from_directory",

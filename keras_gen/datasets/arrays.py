@@ -73,7 +73,7 @@ def check_images_and_labels(images, labels):
 def from_numpy(
     x,
     y=None,
-    batch_size=128,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     value_range=(-1.0, 1.0),
     input_range=None,
     shuffle=True,
@@ -87,7 +87,7 @@ def from_numpy(
             float (read as [0, 1] unless `input_range` says otherwise).
         y: optional integer labels `(N,)`; the dataset then yields
             `(images, labels)`.
-        batch_size: images per batch.
+        batch_size: images per batch. Default 128.
         value_range: range the images are scaled to: `(-1, 1)` for GANs,
             `(0, 1)` for a Bernoulli VAE.
         input_range: range the stored values are in, when not the default

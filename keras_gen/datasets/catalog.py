@@ -40,7 +40,7 @@ def image_features(builder):
 
 def load(
     name,
-    batch_size=128,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     split="train",
     labels=False,
     value_range=(-1.0, 1.0),
@@ -58,7 +58,7 @@ def load(
 
     Args:
         name: a tensorflow-datasets name, e.g. `"fashion_mnist"`, `"cifar10"`.
-        batch_size: images per batch.
+        batch_size: images per batch. Default 128.
         split: which split, e.g. `"train"`, `"test"`, `"train[:10%]"`.
         labels: yield `(images, labels)` from the set's class label.
         value_range: range the images are scaled to.

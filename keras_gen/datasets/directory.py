@@ -9,12 +9,57 @@ from keras_gen import validation
 from keras_gen.datasets import pipeline
 
 IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+COLOR_MODES = ("rgb", "grayscale", "rgba")
+
+
+def image_files(directory, recursive=False, skip_bad_files=None):
+    """The image files of a folder, sorted, each checked to be readable.
+
+    Args:
+        directory: the folder.
+        recursive: include its subfolders.
+        skip_bad_files: True: leave out files that are not readable images
+            (returned apart); False: raise at the first, saying that
+            `skip_bad_files=True` leaves them out; `None` (default): raise
+            at the first.
+
+    Returns:
+        `(files, bad)`: the readable image files, and those left out.
+
+    Raises:
+        FileNotFoundError: there is no folder at `directory`.
+        ValueError: it holds no image files, or (without `skip_bad_files`)
+            one is not a readable image; the message names it.
+    """
+    directory = pathlib.Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"No folder at {directory}.")
+    listing = directory.rglob("*") if recursive else directory.iterdir()
+    files = sorted(p for p in listing if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        where = f"{directory} or its subfolders" if recursive else str(directory)
+        raise ValueError(
+            f"No images found in {where}; readable files end in "
+            f"{', '.join(IMAGE_SUFFIXES)}."
+        )
+    bad = unreadable(files, stop_at_first=not skip_bad_files)
+    if bad and not skip_bad_files:
+        hint = (
+            ""
+            if skip_bad_files is None
+            else (", or pass skip_bad_files=True to leave such files out")
+        )
+        raise ValueError(
+            f"{bad[0]} is not a readable image ({bad[1]}). Remove or replace it{hint}."
+        )
+    bad_files = bad[::2]
+    return [f for f in files if f not in bad_files], bad_files
 
 
 def from_directory(
     directory,
     image_size=(64, 64),
-    batch_size=64,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     color_mode="rgb",
     labels=False,
     value_range=(-1.0, 1.0),
@@ -34,7 +79,7 @@ def from_directory(
     Args:
         directory: the folder.
         image_size: `(height, width)` the images are resized to.
-        batch_size: images per batch.
+        batch_size: images per batch. Default 128.
         color_mode: `"rgb"`, `"grayscale"` or `"rgba"`.
         labels: yield class labels inferred from subfolder names.
         value_range: range the images are scaled to.
@@ -64,25 +109,10 @@ def from_directory(
     ```
     """
     directory = pathlib.Path(directory)
-    if not directory.is_dir():
-        raise FileNotFoundError(f"No folder at {directory}.")
     validation.check_size(image_size, "image_size")
     validation.check_count(batch_size, "batch_size")
-    validation.check_choice(color_mode, "color_mode", ("rgb", "grayscale", "rgba"))
-    files = sorted(
-        path for path in directory.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES
-    )
-    if not files:
-        raise ValueError(
-            f"No images found in {directory} or its subfolders; readable files "
-            f"end in {', '.join(IMAGE_SUFFIXES)}."
-        )
-    bad = unreadable(files, stop_at_first=not skip_bad_files)
-    if bad and not skip_bad_files:
-        raise ValueError(
-            f"{bad[0]} is not a readable image ({bad[1]}). Remove or replace "
-            "it, or pass skip_bad_files=True to leave such files out."
-        )
+    validation.check_choice(color_mode, "color_mode", COLOR_MODES)
+    files, bad = image_files(directory, recursive=True, skip_bad_files=skip_bad_files)
     dataset = keras.utils.image_dataset_from_directory(
         directory,
         labels="inferred" if labels else None,
@@ -95,8 +125,8 @@ def from_directory(
     )
     if bad:
         warnings.warn(
-            f"Leaving out {len(bad) // 2} of the {len(files)} image files in "
-            f"{directory} that are not readable images (the first: {bad[0]}).",
+            f"Leaving out {len(bad)} of the {len(files) + len(bad)} image files "
+            f"in {directory} that are not readable images (the first: {bad[0]}).",
             stacklevel=2,
         )
         dataset = dataset.ignore_errors()

@@ -34,6 +34,11 @@ class OfflineError(ConnectionError):
     """tensorflow-datasets would need to download, and no network can be reached."""
 
 
+class SampleInsteadWarning(UserWarning):
+    """MNIST could not be had, so the 10,000 test digits shipped with keras_gen
+    stand in for the training split."""
+
+
 def _idx_paths(folder, split):
     prefix = IDX_PREFIX[split]
     found = {}
@@ -82,9 +87,18 @@ def from_tfds(split="train", data_dir=None):
             retries a download takes to fail).
     """
     import tensorflow_datasets as tfds
+    from absl import logging
 
-    builder = tfds.builder("mnist", data_dir=data_dir)
-    if not builder.is_prepared() and not _network_reachable():
+    # tensorflow-datasets logs a warning about a cache folder that does not
+    # exist yet, which says nothing to a user: only errors are shown.
+    verbosity = logging.get_verbosity()
+    logging.set_verbosity(logging.ERROR)
+    try:
+        builder = tfds.builder("mnist", data_dir=data_dir)
+        prepared = builder.is_prepared()
+    finally:
+        logging.set_verbosity(verbosity)
+    if not prepared and not _network_reachable():
         raise OfflineError(
             f"MNIST is not in the tensorflow-datasets cache and {DOWNLOAD_HOST[0]} cannot be reached."
         )
@@ -130,13 +144,14 @@ def load_arrays(split="train", data_dir=None):
             "network access (tensorflow-datasets caches them), or point "
             f"`data_dir=` or ${DATA_DIR_ENV} at a folder with mnist.npz or the "
             "four official IDX files.",
+            SampleInsteadWarning,
             stacklevel=3,
         )
     return images, labels, "the test split shipped with keras_gen"
 
 
 def mnist(
-    batch_size=128,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     labels=False,
     value_range=(-1.0, 1.0),
     split="train",
@@ -150,7 +165,7 @@ def mnist(
     """MNIST as a batched `tf.data.Dataset` of float32 `(28, 28, 1)` images.
 
     Args:
-        batch_size: images per batch.
+        batch_size: images per batch. Default 128.
         labels: yield `(images, int32 labels)`, e.g. for `kg.CGAN`.
         value_range: `(-1, 1)` for GANs (tanh generators), `(0, 1)` for a
             Bernoulli VAE.

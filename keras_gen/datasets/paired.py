@@ -6,14 +6,12 @@ sets (`paired_from_side_by_side`), or made from single images for a task
 (`make_pairs`, `mnist_pairs`).
 """
 
-import pathlib
-
 import numpy as np
 
 from keras_gen import validation
 from keras_gen.datasets import pipeline
 from keras_gen.datasets.arrays import check_images_and_labels, input_range_of
-from keras_gen.datasets.directory import IMAGE_SUFFIXES, unreadable
+from keras_gen.datasets.directory import COLOR_MODES, image_files
 
 #: The tasks `make_pairs` and `mnist_pairs` make pairs for.
 TASKS = ("super_resolution", "inpainting")
@@ -131,35 +129,10 @@ def _check_pair_arrays(inputs, targets):
     return inputs, targets
 
 
-def _finish(dataset, batch_size, input_range, value_range, shuffle, seed, size, **kw):
-    """Batches, scales both images of each pair and prefetches."""
-    tf = pipeline.tensorflow()
-    validation.check_count(batch_size, "batch_size")
-    validation.check_range(value_range, "value_range")
-    dataset = dataset.cache()
-    if shuffle:
-        dataset = dataset.shuffle(
-            min(size, pipeline.DEFAULT_SHUFFLE_BUFFER),
-            seed=seed,
-            reshuffle_each_iteration=True,
-        )
-    dataset = dataset.batch(batch_size, drop_remainder=kw.get("drop_remainder", True))
-
-    def scale(inputs, targets):
-        return (
-            pipeline.scale(inputs, input_range, value_range),
-            pipeline.scale(targets, input_range, value_range),
-        )
-
-    return dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
-        tf.data.AUTOTUNE
-    )
-
-
 def paired_from_numpy(
     inputs,
     targets,
-    batch_size=64,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     value_range=(-1.0, 1.0),
     input_range=None,
     shuffle=True,
@@ -174,7 +147,7 @@ def paired_from_numpy(
             otherwise).
         targets: target images, one per input, the same height and width
             (channels may differ).
-        batch_size: pairs per batch. Default 64.
+        batch_size: pairs per batch. Default 128.
         value_range: range both images are scaled to. Default `(-1, 1)`.
         input_range: range the stored values are in, when not the default
             for their dtype; both arrays must share it.
@@ -209,35 +182,17 @@ def paired_from_numpy(
             )
         input_range_of(targets, None)  # checks the targets' values
     input_range = input_range_of(inputs, input_range)
-    dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
-    return _finish(
-        dataset,
+    return pipeline.finish(
+        tf.data.Dataset.from_tensor_slices((inputs, targets)),
         batch_size,
         input_range,
         value_range,
-        shuffle,
-        seed,
-        len(inputs),
+        shuffle=shuffle,
+        seed=seed,
         drop_remainder=drop_remainder,
+        shuffle_buffer=len(inputs),
+        image_components=2,
     )
-
-
-def _image_files(directory):
-    directory = pathlib.Path(directory)
-    if not directory.is_dir():
-        raise FileNotFoundError(f"No folder at {directory}.")
-    files = sorted(p for p in directory.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise ValueError(
-            f"No images in {directory}; readable files end in "
-            f"{', '.join(IMAGE_SUFFIXES)}."
-        )
-    bad = unreadable(files, stop_at_first=True)
-    if bad:
-        raise ValueError(
-            f"{bad[0]} is not a readable image ({bad[1]}); remove or replace it."
-        )
-    return files
 
 
 def _read(path, color_mode):
@@ -278,7 +233,7 @@ def paired_from_directories(
     input_dir,
     target_dir,
     image_size=None,
-    batch_size=64,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     color_mode="rgb",
     target_color_mode=None,
     value_range=(-1.0, 1.0),
@@ -296,7 +251,7 @@ def paired_from_directories(
         target_dir: the folder of target images.
         image_size: optional `(height, width)` to resize every image to;
             without it, all images must share one size.
-        batch_size: pairs per batch. Default 64.
+        batch_size: pairs per batch. Default 128.
         color_mode: `"rgb"`, `"grayscale"` or `"rgba"` of the inputs.
         target_color_mode: of the targets; default `color_mode`.
         value_range: range both images are scaled to.
@@ -330,9 +285,9 @@ def paired_from_directories(
     ```
     """
     for mode in (color_mode, target_color_mode or color_mode):
-        validation.check_choice(mode, "color_mode", ("rgb", "grayscale", "rgba"))
-    input_files = {p.stem: p for p in _image_files(input_dir)}
-    target_files = {p.stem: p for p in _image_files(target_dir)}
+        validation.check_choice(mode, "color_mode", COLOR_MODES)
+    input_files = {p.stem: p for p in image_files(input_dir)[0]}
+    target_files = {p.stem: p for p in image_files(target_dir)[0]}
     only_inputs = sorted(set(input_files) - set(target_files))
     only_targets = sorted(set(target_files) - set(input_files))
     if only_inputs or only_targets:
@@ -361,7 +316,7 @@ def paired_from_directories(
 def paired_from_side_by_side(
     directory,
     image_size=None,
-    batch_size=64,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     input_side="left",
     color_mode="rgb",
     value_range=(-1.0, 1.0),
@@ -382,7 +337,7 @@ def paired_from_side_by_side(
         image_size: optional `(height, width)` to resize each half to
             (256x256 for the pix2pix sets); without it, all halves must share
             one size.
-        batch_size: pairs per batch. Default 64.
+        batch_size: pairs per batch. Default 128.
         input_side: `"left"` (default) or `"right"`.
         color_mode: `"rgb"`, `"grayscale"` or `"rgba"`.
         value_range: range both images are scaled to.
@@ -411,8 +366,8 @@ def paired_from_side_by_side(
     ```
     """
     validation.check_choice(input_side, "input_side", ("left", "right"))
-    validation.check_choice(color_mode, "color_mode", ("rgb", "grayscale", "rgba"))
-    files = _image_files(directory)
+    validation.check_choice(color_mode, "color_mode", COLOR_MODES)
+    files, _ = image_files(directory)
     lefts, rights = [], []
     for path in files:
         pair = _read(path, color_mode)
@@ -441,7 +396,7 @@ def paired_from_side_by_side(
 
 def mnist_pairs(
     task,
-    batch_size=64,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     split="train",
     data_dir=None,
     seed=None,
@@ -457,7 +412,7 @@ def mnist_pairs(
     Args:
         task: `"super_resolution"` (7x7 -> 28x28) or `"inpainting"` (half
             of each digit hidden).
-        batch_size: pairs per batch. Default 64.
+        batch_size: pairs per batch. Default 128.
         split: `"train"` or `"test"`.
         data_dir: a folder (or `.npz` file) of MNIST.
         seed: seed of the shuffle and of the inpainting masks (0 if `None`).

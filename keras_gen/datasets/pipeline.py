@@ -3,6 +3,9 @@
 from keras_gen import validation
 
 DEFAULT_SHUFFLE_BUFFER = 10_000
+#: Images (or pairs) per batch of every reader, unless told: the DCGAN
+#: paper's, and what the MNIST presets were tuned with.
+DEFAULT_BATCH_SIZE = 128
 
 
 def tensorflow():
@@ -44,12 +47,14 @@ def finish(
     shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
     image_size=None,
     binarize=False,
+    image_components=1,
 ):
     """Caches, shuffles, batches, scales and prefetches a dataset of examples.
 
-    Examples are `image` or `(image, label)`; images are kept in their stored
-    dtype (uint8 for most data) until after batching, so the cache stays small
-    and scaling runs once per batch.
+    Examples are `image`, `(image, label)` or, for image-to-image data,
+    `(input, target)`; images are kept in their stored dtype (uint8 for most
+    data) until after batching, so the cache stays small and scaling runs
+    once per batch.
 
     Args:
         dataset: unbatched `tf.data.Dataset`.
@@ -67,6 +72,8 @@ def finish(
             as the probability, afresh every epoch ("dynamic binarisation",
             the usual training data of a Bernoulli VAE). Needs
             `value_range=(0, 1)`.
+        image_components: how many leading components of an example are
+            images to scale (and resize): 1, or 2 for `(input, target)` pairs.
     """
     validation.check_count(batch_size, "batch_size")
     if image_size is not None:
@@ -86,13 +93,18 @@ def finish(
         )
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
 
-    def scale_batch(*example):
-        images = scale(example[0], input_range, value_range)
+    def scale_images(images):
+        images = scale(images, input_range, value_range)
         if image_size is not None:
             images = tf.image.resize(images, image_size)
             # Bilinear resizing stays within the input range up to rounding.
             images = tf.clip_by_value(images, *sorted(value_range))
-        return images if len(example) == 1 else (images, example[1])
+        return images
+
+    def scale_batch(*example):
+        scaled = tuple(scale_images(x) for x in example[:image_components])
+        example = scaled + tuple(example[image_components:])
+        return example[0] if len(example) == 1 else example
 
     dataset = dataset.map(scale_batch, num_parallel_calls=tf.data.AUTOTUNE)
     if binarize:

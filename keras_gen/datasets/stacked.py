@@ -10,6 +10,7 @@ them with the bundled classifier.
 import numpy as np
 
 from keras_gen import validation
+from keras_gen.datasets import pipeline
 from keras_gen.datasets.arrays import from_numpy
 
 #: Modes of Stacked MNIST: one per triple of digit classes.
@@ -35,7 +36,7 @@ def stacked_mnist_arrays(num_images=60_000, split="train", data_dir=None, seed=0
 
 def stacked_mnist(
     num_images=60_000,
-    batch_size=128,
+    batch_size=pipeline.DEFAULT_BATCH_SIZE,
     split="train",
     data_dir=None,
     value_range=(-1.0, 1.0),

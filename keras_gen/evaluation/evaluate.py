@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import inspect
 import json
 import pathlib
 
@@ -10,8 +11,10 @@ import numpy as np
 from keras import ops
 
 from keras_gen import validation
+from keras_gen.conditions import conditions_for, repeat_to
 from keras_gen.evaluation import intervals, metrics, modes, neighbours
 from keras_gen.evaluation.classifier import feature_extractor, mnist_classifier
+from keras_gen.version import __version__
 
 #: The neighbour of improved precision and recall (Kynkäänniemi et al., 2019).
 PRECISION_RECALL_K = 3
@@ -296,12 +299,6 @@ class EvaluationResult(dict):
         return text
 
 
-def _version():
-    from keras_gen import __version__
-
-    return __version__
-
-
 def evaluate(
     model,
     num_samples=10_000,
@@ -312,9 +309,9 @@ def evaluate(
     test_labels=None,
     training_images=None,
     detail=True,
-    importance_samples=50,
     mode_samples=modes.STACKED_MNIST_SAMPLES,
     truncation=None,
+    **heldout_options,
 ):
     """Every metric that applies to `model`, with how it was obtained.
 
@@ -324,22 +321,22 @@ def evaluate(
       (with 95% bootstrap intervals), classifier score, class coverage,
       precision and recall, density and coverage (see
       `Evaluator.score_images`). The samples are for the model's
-      conditions: its own (`model.conditions_for`) where it draws them, else
-      `conditions`, else those of `test_data`, else those of
+      conditions: its own (`model.condition.sample`) where it draws them,
+      else `conditions`, else those of `test_data`, else those of
       `model.example_batch`.
     - Label accuracy and per-class Fréchet distances, where the samples have
-      known classes: the model's class-label conditions
-      (`model.class_labels`), or `test_labels` for samples made for the
-      conditions of `test_data` (a Pix2Pix output should show the digit of
-      its input).
+      known classes: the model's class labels (a
+      `kg.conditions.ClassLabel` condition), or `test_labels` for samples
+      made for the conditions of `test_data` (a Pix2Pix output should show
+      the digit of its input).
     - Memorization, with `training_images`: how close samples sit to their
       nearest training image, against the reference (held-out) images.
     - Stacked MNIST, for a model of 28x28x3 images scored with a classifier
       of 28x28x1 digits: the modes reached by `mode_samples` samples and the
       KL divergence of their distribution from uniform.
     - The model's `heldout_metrics` on `test_data` (a VAE's negative ELBO
-      and its likelihood estimated with `importance_samples` samples per
-      image; Pix2Pix's L1 and PSNR to the targets).
+      and likelihood; Pix2Pix's L1 and PSNR to the targets), with
+      `heldout_options`.
 
     A metric that does not apply is left out and named in `result.skipped`
     with the reason; `result.provenance` records how the figures were
@@ -364,15 +361,17 @@ def evaluate(
             the memorization check; without them it is skipped.
         detail: compute the neighbourhood metrics, the intervals and the
             per-class distances (default True; False for a quick look).
-        importance_samples: samples per image of the likelihood estimate
-            (Burda et al., 2016). Default 50 for quick runs; the published
-            protocol is 5,000.
         mode_samples: samples counted on Stacked MNIST. Default 26,000, the
             published protocol.
         truncation: `None` (default) to sample as the model was trained, or
             the bound on each noise coordinate (`model.generate`'s
             truncation trick), meant to trade recall for precision.
             Recorded in `provenance`.
+        **heldout_options: options of the model's `heldout_metrics`, e.g.
+            `importance_samples=5000` for a VAE (draws per image of its
+            likelihood estimate; the published protocol's 5,000). Those the
+            model's signature names are recorded in `provenance`, defaults
+            included; others are refused.
 
     Returns:
         an `EvaluationResult`: a dict of metric name to float, with
@@ -390,7 +389,7 @@ def evaluate(
     ```
     """
     validation.check_count(num_samples, "num_samples", minimum=2)
-    validation.check_count(importance_samples, "importance_samples")
+    options = _heldout_options(model, heldout_options)
     evaluator = evaluator or Evaluator()
     # Passed on only when set, so that a model whose generate() predates the
     # argument still evaluates.
@@ -402,7 +401,7 @@ def evaluate(
         "seed": seed,
         "reference": evaluator.reference,
         "classifier_sha256": evaluator.classifier_sha256,
-        "keras_gen_version": _version(),
+        "keras_gen_version": __version__,
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),
     }
@@ -442,23 +441,39 @@ def evaluate(
     _score_memorization(samples, training_images, evaluator, result)
     _score_modes(model, mode_samples, evaluator, seed, result, sampling)
     try:
-        figures = model.heldout_metrics(
-            test_data, seed=seed, importance_samples=importance_samples
-        )
+        figures = model.heldout_metrics(test_data, seed=seed, **options)
     except ValueError as error:
         result.skipped["heldout_metrics"] = (
             f"the test data do not suit the model: {error}"
         )
     else:
         result.update(figures)
-        if any("likelihood" in name for name in figures):
-            result.provenance["importance_samples"] = int(importance_samples)
+        if figures:
+            result.provenance.update(options)
     return result
 
 
-def _repeated(array, count):
-    array = np.asarray(array)
-    return np.take(array, np.arange(count) % len(array), axis=0)
+def _heldout_options(model, given):
+    """`given` with the defaults of the model's `heldout_metrics` options;
+    raises `TypeError` for an option it does not take."""
+    parameters = inspect.signature(model.heldout_metrics).parameters
+    named = {
+        name: parameter.default
+        for name, parameter in parameters.items()
+        if name not in ("data", "seed")
+        and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    }
+    unknown = sorted(set(given) - set(named))
+    if unknown and not any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    ):
+        takes = ", ".join(named) or "none"
+        raise TypeError(
+            f"evaluate() got {', '.join(map(repr, unknown))}, which "
+            f"{type(model).__name__}.heldout_metrics does not take (its "
+            f"options: {takes})."
+        )
+    return {**named, **given}
 
 
 def _score_samples(
@@ -470,13 +485,14 @@ def _score_samples(
     Returns the scored samples in [0, 1], or `None`.
     """
     labels = None
-    own = model.sample_conditions(1) is not None or model.condition_spec() is None
+    condition = model.condition
+    own = condition is None or condition.can_sample
     held_out_conditions, held_out_labels = held_out
     if conditions is None and not own and held_out_conditions is not None:
         conditions = held_out_conditions
         if held_out_labels is not None:
-            labels = _repeated(held_out_labels, num_samples)
-    classes = model.class_labels(model.sample_conditions(1)) is not None
+            labels = repeat_to(held_out_labels, num_samples)
+    classes = condition is not None and condition.num_classes is not None
     names = SAMPLE_METRICS + (
         ("label_accuracy",) if classes or labels is not None else ()
     )
@@ -491,15 +507,15 @@ def _score_samples(
             "`Evaluator(classifier=..., reference_images=...)` for these images"
         )
     if conditions is not None:
-        conditions = _repeated(conditions, num_samples)
+        conditions = repeat_to(conditions, num_samples)
     else:
         try:
-            conditions = model.conditions_for(num_samples, seed)
+            conditions = conditions_for(model, num_samples, seed)
         except ValueError as error:
             return skip(str(error))
     samples = model.generate(num_samples, seed=seed, condition=conditions, **sampling)
-    if labels is None:
-        labels = model.class_labels(conditions)
+    if labels is None and condition is not None:
+        labels = condition.class_ids(conditions)
     samples = _to_unit_range(samples, model.value_range)
     result.update(evaluator.score_images(samples, labels, detail=detail, seed=seed))
     return samples
@@ -532,7 +548,7 @@ def _score_modes(model, mode_samples, evaluator, seed, result, sampling):
     stacked = tuple(model.image_shape) == evaluator.image_shape[:2] + (3,)
     if not stacked or evaluator.image_shape[-1] != 1:
         return
-    if model.condition_spec() is not None and model.sample_conditions(1) is None:
+    if model.condition is not None and not model.condition.can_sample:
         result.skipped["stacked_mnist_modes"] = (
             "the model cannot draw its own conditions"
         )

@@ -8,7 +8,6 @@ Classifier metrics read the classifier's class probabilities.
 """
 
 import numpy as np
-from keras import ops
 
 # --- Feature-space distances -------------------------------------------------
 
@@ -154,9 +153,6 @@ def label_accuracy(probabilities, labels):
     )
 
 
-# --- VAE likelihood bounds ----------------------------------------------------
-
-
 # --- Paired images (image-to-image translation) -----------------------------
 
 
@@ -194,102 +190,58 @@ def peak_signal_to_noise_ratio(outputs, targets, data_range=1.0):
     return float(np.mean(ratios))
 
 
-def _binarise(images, seed):
-    rng = np.random.default_rng(seed)
-    return (rng.uniform(size=np.shape(images)) < np.asarray(images)).astype("float32")
+# --- Likelihood bounds --------------------------------------------------------
 
 
-#: Decoder inputs per forward pass of the likelihood estimates.
-DECODE_BATCH = 4096
-
-
-def _log_likelihood_terms(vae, images, condition, num_samples, seed):
-    """log p(x|z) + log p(z) - log q(z|x) for `num_samples` draws of z per image.
-
-    Decodes several draws of every image per forward pass (up to
-    `DECODE_BATCH` inputs), which is what makes thousands of draws per image
-    affordable.
-    """
-    import keras
-
-    z_mean, z_log_var = (
-        ops.convert_to_numpy(t)
-        for t in vae.encoder(vae.encoder_inputs(images, condition), training=False)
-    )
-    count = len(images)
-    rng = np.random.default_rng(seed)
-    per_pass = max(1, DECODE_BATCH // count)
-    terms = []
-    for start in range(0, num_samples, per_pass):
-        draws = min(per_pass, num_samples - start)
-        eps = rng.standard_normal((draws,) + z_mean.shape).astype("float32")
-        z = (z_mean + np.exp(0.5 * z_log_var) * eps).reshape(draws * count, -1)
-        repeated = None
-        if condition is not None:
-            repeated = np.concatenate([np.asarray(condition)] * draws)
-        logits = vae.decoder(vae.decoder_inputs(z, repeated), training=False)
-        targets = np.concatenate([images] * draws)
-        log_px = -ops.convert_to_numpy(
-            ops.sum(
-                keras.losses.binary_crossentropy(
-                    targets[..., None], logits[..., None], from_logits=True
-                ),
-                axis=tuple(range(1, images.ndim)),
-            )
-        ).reshape(draws, count)
-        z = z.reshape(draws, count, -1)
-        log_pz = -0.5 * (z**2 + np.log(2 * np.pi)).sum(axis=-1)
-        log_qz = -0.5 * (eps**2 + z_log_var + np.log(2 * np.pi)).sum(axis=-1)
-        terms.append(log_px + log_pz - log_qz)
-    return np.concatenate(terms).T  # (N, num_samples)
-
-
-def _bound_terms(vae, images, condition, num_samples, batch_size, seed):
-    if vae.likelihood != "bernoulli":
+def _log_weights(log_weights):
+    log_weights = np.asarray(log_weights, dtype="float64")
+    if log_weights.ndim != 2 or log_weights.size == 0:
         raise ValueError(
-            "Likelihood bounds here are for the Bernoulli VAE on [0, 1] images."
+            "Log importance weights must be (images, draws); got shape "
+            f"{log_weights.shape}."
         )
-    images = _binarise(images, seed)
-    return np.concatenate(
-        [
-            _log_likelihood_terms(
-                vae,
-                images[start : start + batch_size],
-                None if condition is None else condition[start : start + batch_size],
-                num_samples,
-                seed + start,
-            )
-            for start in range(0, len(images), batch_size)
-        ]
-    )
+    return log_weights
 
 
-def negative_elbo(vae, images, num_samples=1, batch_size=500, seed=0, condition=None):
-    """Mean negative ELBO in nats per image on binarised images.
+def negative_elbo(log_weights):
+    """Mean negative ELBO in nats per image, from log importance weights.
 
-    `images` in [0, 1] are binarised by sampling each pixel as a Bernoulli with
-    that probability (the standard dynamically binarised MNIST protocol); the
-    ELBO of each image is averaged over `num_samples` draws of z. The VAE must
-    use the Bernoulli likelihood; a conditional VAE takes the images'
-    `condition`.
+    `log_weights[i, j] = log p(x_i | z_ij) + log p(z_ij) - log q(z_ij | x_i)`
+    for draws `z_ij ~ q(z | x_i)` (a VAE's `log_importance_weights`); the
+    ELBO of each image is the mean over its draws.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    kg.evaluation.negative_elbo(np.log([[0.5, 0.5], [0.25, 0.25]]))  # ~1.04 nats
+    ```
     """
-    terms = _bound_terms(vae, images, condition, num_samples, batch_size, seed)
-    return float(-terms.mean())
+    return float(-_log_weights(log_weights).mean())
 
 
-def importance_weighted_bound(
-    vae, images, num_samples=50, batch_size=500, seed=0, condition=None
-):
+def importance_weighted_bound(log_weights):
     """Negative importance-weighted bound (IWAE, Burda et al., 2016) in nats per image.
 
-    `-E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]` with `k = num_samples`; it
-    approaches `-log p(x)` from above as k grows, and with the same draws
-    (same `seed` and `num_samples`) it is never above `negative_elbo`. With
+    `-mean_i log (1/k) sum_j exp(log_weights[i, j])` over `k` draws per
+    image (see `negative_elbo`): it approaches `-log p(x)` from above as k
+    grows, and with the same draws it is never above `negative_elbo`. With
     k = 5,000 on the 10,000 binarised MNIST test digits it is the published
-    estimate of a VAE's test negative log-likelihood. A conditional VAE takes
-    the images' `condition`.
+    estimate of a VAE's test negative log-likelihood.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    kg.evaluation.importance_weighted_bound(np.log([[0.5, 0.5], [0.1, 0.3]]))
+    # -(log 0.5 + log 0.2) / 2, ~1.15 nats
+    ```
     """
-    terms = _bound_terms(vae, images, condition, num_samples, batch_size, seed)
-    peak = terms.max(axis=1, keepdims=True)
-    log_mean = peak[:, 0] + np.log(np.exp(terms - peak).mean(axis=1))
+    log_weights = _log_weights(log_weights)
+    peak = log_weights.max(axis=1, keepdims=True)
+    log_mean = peak[:, 0] + np.log(np.exp(log_weights - peak).mean(axis=1))
     return float(-log_mean.mean())

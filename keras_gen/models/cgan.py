@@ -3,7 +3,7 @@
 import keras
 
 from keras_gen import networks, validation
-from keras_gen.models import class_labels
+from keras_gen.conditions import ClassLabel
 from keras_gen.models.gan import GAN
 
 
@@ -11,18 +11,19 @@ from keras_gen.models.gan import GAN
 class CGAN(GAN):
     """A conditional GAN (Mirza & Osindero, 2014): generate a chosen class.
 
-    It is `GAN` with its conditioning hooks overridden: each batch is
-    `(images, integer labels)`; the generator gets the noise concatenated with
-    the one-hot label, and the discriminator gets the image with the one-hot
-    label broadcast as extra channels. Generated images in the train step use
-    the batch's labels. Without networks of your own, DCGAN networks are
-    built for `image_shape`.
+    It is `GAN` with a class-label condition (`kg.conditions.ClassLabel`)
+    and two hooks: each batch is `(images, integer labels)`; the generator
+    gets the noise with the one-hot label appended, and the discriminator
+    gets the image with the one-hot label tiled as extra channels. Generated
+    images in the train step use the batch's labels. Without networks of
+    your own, DCGAN networks are built for `image_shape`.
 
     Args:
         num_classes: number of classes; labels lie in `[0, num_classes)`.
-        image_shape: `(height, width, channels)` of the images.
-        latent_dim: size of the noise vector.
-        base_filters: width of the built DCGAN networks.
+        image_shape: `(height, width, channels)` of the images. Default
+            `(28, 28, 1)`.
+        latent_dim: size of the noise vector. Default 100.
+        base_filters: width of the built DCGAN networks. Default 64.
         generator: optional network from `latent_dim + num_classes` inputs
             to images.
         discriminator: optional network from images with
@@ -40,9 +41,18 @@ class CGAN(GAN):
     images = np.random.uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
     labels = np.random.randint(0, 3, size=32)
     cgan.fit(images, labels, batch_size=16, epochs=1, verbose=0)
-    cgan.generate(labels=[0, 1, 2], seed=0).shape  # (3, 28, 28, 1)
+    cgan.generate(labels=[0, 1, 2], seed=0).shape  # (3, 28, 28, 1): `labels` is the condition's name
     ```
     """
+
+    presets = {
+        "mnist": {
+            "description": "The ten MNIST digits at 28x28: DCGAN networks of "
+            "width 64, 100 noise dimensions, label smoothing 0.1.",
+            "data": "mnist",
+            "config": {"num_classes": 10, "image_shape": (28, 28, 1)},
+        },
+    }
 
     def __init__(
         self,
@@ -54,7 +64,7 @@ class CGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        self.num_classes = class_labels.check_num_classes(num_classes)
+        self.condition = ClassLabel(num_classes)
         self.base_filters = base_filters
         image_shape = validation.check_shape(image_shape, "image_shape")
         if generator is None:
@@ -77,53 +87,30 @@ class CGAN(GAN):
             **kwargs,
         )
 
-    def default_regularization(self, loss):
-        """One-sided label smoothing 0.1 for the cross-entropy losses.
+    @property
+    def num_classes(self):
+        return self.condition.num_classes
+
+    def compile_defaults(self, loss):
+        """GAN's optimizers, and one-sided label smoothing 0.1 for the
+        cross-entropy losses.
 
         The classic DCGAN recipe's (a real label of 0.9); R1 did no better for
         the CGAN on MNIST (`docs/benchmarks.md`), so it stays off. Other
         losses get no label smoothing.
         """
-        if not loss.probabilistic:
-            return {}
-        return {"label_smoothing": 0.1}
+        defaults = super().compile_defaults(loss)
+        if loss.probabilistic:
+            defaults["label_smoothing"] = 0.1
+        return defaults
 
-    # --- Conditioning hooks -------------------------------------------------
-
-    condition_name = "labels"
-
-    def condition_spec(self):
-        return keras.KerasTensor((None,), dtype="int32")
-
-    def condition_range(self):
-        return (0, self.num_classes - 1)
-
-    def one_hot(self, labels):
-        """One-hot encodes integer labels of shape `(batch,)` or `(batch, 1)`."""
-        return class_labels.one_hot(labels, self.num_classes, self.compute_dtype)
+    # --- Hooks: the labels as the networks take them ------------------------
 
     def generator_inputs(self, noise, condition):
-        return class_labels.with_vector(noise, self.one_hot(condition))
+        return self.condition.attach(noise, condition)
 
     def discriminator_inputs(self, images, condition):
-        return class_labels.with_channels(images, self.one_hot(condition))
-
-    # --- Inference ----------------------------------------------------------
-
-    def generate(self, num_images=None, seed=None, *, labels=None, **kwargs):
-        """Generates one image per label, as numpy in `value_range`.
-
-        Args:
-            num_images: with `labels=None`, how many images; every class
-                equally often, in order.
-            seed: int for reproducible noise.
-            labels: class ids, one per image (the CGAN's `condition`).
-            **kwargs: `noise`, `batch_size`, `use_ema`, as for
-                `GAN.generate`.
-        """
-        if labels is not None:
-            kwargs["condition"] = labels
-        return super().generate(num_images, seed, **kwargs)
+        return self.condition.attach(images, condition)
 
     def get_config(self):
         config = super().get_config()

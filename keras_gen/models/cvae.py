@@ -3,7 +3,7 @@
 import keras
 
 from keras_gen import networks, validation
-from keras_gen.models import class_labels
+from keras_gen.conditions import ClassLabel
 from keras_gen.models.vae import VAE
 
 
@@ -11,12 +11,12 @@ from keras_gen.models.vae import VAE
 class CVAE(VAE):
     """A conditional variational autoencoder (Sohn et al., 2015): decode a chosen class.
 
-    It is `VAE` with its conditioning hooks overridden: each batch is
-    `(images, integer labels)`; the encoder sees the image with the one-hot
-    label tiled as extra channels, and the decoder gets `z` with the one-hot
-    label appended. The loss is the VAE's negative ELBO, now of p(x | y).
-    Without networks of your own, the VAE's networks are built for
-    `image_shape` with those wider inputs.
+    It is `VAE` with a class-label condition (`kg.conditions.ClassLabel`) and
+    two hooks: each batch is `(images, integer labels)`; the encoder sees the
+    image with the one-hot label tiled as extra channels, and the decoder
+    gets `z` with the one-hot label appended. The loss is the VAE's negative
+    ELBO, now of p(x | y). Without networks of your own, the VAE's networks
+    are built for `image_shape` with those wider inputs.
 
     Args:
         num_classes: number of classes; labels lie in `[0, num_classes)`.
@@ -44,6 +44,15 @@ class CVAE(VAE):
     ```
     """
 
+    presets = {
+        "mnist": {
+            "description": "The ten binarised MNIST digits at 28x28: the VAE's "
+            "networks with the label's one-hot code, 16 latent dimensions.",
+            "data": "mnist",
+            "config": {"num_classes": 10, "image_shape": (28, 28, 1)},
+        },
+    }
+
     def __init__(
         self,
         num_classes,
@@ -53,7 +62,7 @@ class CVAE(VAE):
         decoder=None,
         **kwargs,
     ):
-        self.num_classes = class_labels.check_num_classes(num_classes)
+        self.condition = ClassLabel(num_classes)
         image_shape = validation.check_shape(image_shape, "image_shape")
         if encoder is None:
             encoder = networks.vae_encoder(
@@ -73,40 +82,17 @@ class CVAE(VAE):
             **kwargs,
         )
 
-    # --- Conditioning hooks -------------------------------------------------
+    @property
+    def num_classes(self):
+        return self.condition.num_classes
 
-    condition_name = "labels"
-
-    def condition_spec(self):
-        return keras.KerasTensor((None,), dtype="int32")
-
-    def condition_range(self):
-        return (0, self.num_classes - 1)
+    # --- Hooks: the labels as the networks take them ------------------------
 
     def encoder_inputs(self, images, condition):
-        codes = class_labels.one_hot(condition, self.num_classes, self.compute_dtype)
-        return class_labels.with_channels(images, codes)
+        return self.condition.attach(images, condition)
 
     def decoder_inputs(self, z, condition):
-        codes = class_labels.one_hot(condition, self.num_classes, self.compute_dtype)
-        return class_labels.with_vector(z, codes)
-
-    # --- Inference ----------------------------------------------------------
-
-    def generate(self, num_images=None, seed=None, *, labels=None, **kwargs):
-        """Decodes prior draws for chosen classes, as numpy in the data range.
-
-        Args:
-            num_images: with `labels=None`, how many images; every class
-                equally often, in order.
-            seed: int for reproducible draws of `z`.
-            labels: class ids, one per image (the CVAE's `condition`).
-            **kwargs: `noise` (the `z` to decode), `batch_size`, as for
-                `VAE.generate`.
-        """
-        if labels is not None:
-            kwargs["condition"] = labels
-        return super().generate(num_images, seed, **kwargs)
+        return self.condition.attach(z, condition)
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}

@@ -5,26 +5,8 @@ import keras
 from keras_gen import networks, validation
 from keras_gen.models.gan import GAN, default_optimizer
 
-#: Named configurations of `DCGAN` (`DCGAN.from_preset(name)`): constructor
-#: arguments, and the learning rates and regularization `compile()` uses.
-PRESETS = {
-    "mnist": {
-        "description": "Tuned on 28x28 MNIST with `benchmarks/quality.py` "
-        "(docs/benchmarks.md): 16 noise dimensions, a moving average of the "
-        "generator's weights, the discriminator at 4e-4 and the generator at "
-        "1e-3, label smoothing 0.1 and an R1 penalty of 0.3 on 16 images.",
-        "config": {"image_shape": (28, 28, 1), "latent_dim": 16, "ema": 0.999},
-        "learning_rates": (4e-4, 1e-3),
-        "regularization": {
-            "label_smoothing": 0.1,
-            "r1_penalty": 0.3,
-            "r1_batch_size": 16,
-        },
-    },
-}
-
-#: The DCGAN recipe's learning rates (Radford et al., 2016).
-PAPER_LEARNING_RATES = (2e-4, 2e-4)
+#: The DCGAN recipe's learning rate for both networks (Radford et al., 2016).
+PAPER_LEARNING_RATE = 2e-4
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -40,7 +22,7 @@ class DCGAN(GAN):
 
     A preset replaces the recipe with settings tuned for one data set:
     `DCGAN.from_preset("mnist")` is the configuration that scored best on
-    28x28 MNIST (`PRESETS`; `docs/benchmarks.md` has its figures).
+    28x28 MNIST (`presets`; `docs/benchmarks.md` has its figures).
 
     Args:
         image_shape: `(height, width, channels)`, sides `4*2**k` or `7*2**k`
@@ -54,8 +36,6 @@ class DCGAN(GAN):
         ema: decay of a moving average of the generator's weights that
             `generate()` and exports use, e.g. 0.999; `None` (default)
             disables it.
-        preset: the preset whose `compile()` defaults the model uses (set by
-            `from_preset`); `None` (default): the paper's.
         **kwargs: passed to `GAN` (`seed`, `value_range`, `name`, ...).
 
     Example:
@@ -75,6 +55,25 @@ class DCGAN(GAN):
     ```
     """
 
+    presets = {
+        "mnist": {
+            "description": "Tuned on 28x28 MNIST with benchmarks/quality.py "
+            "(docs/benchmarks.md): 16 noise dimensions, a moving average of "
+            "the generator's weights, the discriminator at 4e-4 and the "
+            "generator at 1e-3, label smoothing 0.1 and an R1 penalty of 0.3 "
+            "on 16 images.",
+            "data": "mnist",
+            "config": {"image_shape": (28, 28, 1), "latent_dim": 16, "ema": 0.999},
+            "compile": {
+                "d_learning_rate": 4e-4,
+                "g_learning_rate": 1e-3,
+                "label_smoothing": 0.1,
+                "r1_penalty": 0.3,
+                "r1_batch_size": 16,
+            },
+        },
+    }
+
     def __init__(
         self,
         image_shape=(28, 28, 1),
@@ -83,15 +82,8 @@ class DCGAN(GAN):
         generator=None,
         discriminator=None,
         ema=None,
-        preset=None,
         **kwargs,
     ):
-        if preset is not None and preset not in PRESETS:
-            raise ValueError(
-                f"Unknown DCGAN preset {preset!r}; the presets are "
-                f"{', '.join(map(repr, PRESETS))}, or None for the paper's settings."
-            )
-        self.preset = preset
         self.base_filters = base_filters
         image_shape = validation.check_shape(image_shape, "image_shape")
         if generator is None:
@@ -112,43 +104,27 @@ class DCGAN(GAN):
             **kwargs,
         )
 
-    @classmethod
-    def from_preset(cls, name, **kwargs):
-        """A `DCGAN` in the named configuration; `kwargs` override its arguments.
+    def compile_defaults(self, loss):
+        """The paper's recipe, or the preset's settings.
 
-        Args:
-            name: a key of `PRESETS`: `"mnist"`.
-            **kwargs: constructor arguments that replace the preset's (e.g.
-                `image_shape`, `base_filters`, `seed`).
+        Adam(beta_1=0.5) at 2e-4 for both networks, or at the preset's rates
+        (the `"mnist"` preset: 4e-4 for the discriminator, 1e-3 for the
+        generator). With `"non_saturating"` or `"minimax"`, `compile()`'s
+        `"auto"` arguments become `label_smoothing=0.1`, plus the preset's
+        regularization (the `"mnist"` preset: `r1_penalty=0.3,
+        r1_batch_size=16`); other losses get none. Pass the arguments to
+        `compile()` to override.
         """
-        if name not in PRESETS:
-            raise ValueError(
-                f"Unknown DCGAN preset {name!r}; the presets are "
-                f"{', '.join(map(repr, PRESETS))}."
-            )
-        return cls(**{**PRESETS[name]["config"], **kwargs, "preset": name})
-
-    def default_optimizers(self):
-        """Adam(beta_1=0.5): 2e-4 for both networks, the paper's, or the preset's rates."""
-        d_rate, g_rate = (
-            PRESETS[self.preset]["learning_rates"]
-            if self.preset
-            else PAPER_LEARNING_RATES
-        )
-        return default_optimizer(d_rate), default_optimizer(g_rate)
-
-    def default_regularization(self, loss):
-        """Label smoothing 0.1 (and the preset's R1) for the cross-entropy losses.
-
-        With `"non_saturating"` or `"minimax"`, `compile()`'s `"auto"`
-        arguments become `label_smoothing=0.1`, plus the preset's settings
-        (the `"mnist"` preset: `r1_penalty=0.3, r1_batch_size=16`). Other
-        losses get none. Pass the arguments to `compile()` to override.
-        """
-        if not loss.probabilistic:
-            return {}
-        preset = PRESETS[self.preset]["regularization"] if self.preset else {}
-        return {"label_smoothing": 0.1, **preset}
+        preset = self.preset_compile_defaults()
+        d_rate = preset.pop("d_learning_rate", PAPER_LEARNING_RATE)
+        g_rate = preset.pop("g_learning_rate", PAPER_LEARNING_RATE)
+        defaults = {
+            "d_optimizer": default_optimizer(d_rate),
+            "g_optimizer": default_optimizer(g_rate),
+        }
+        if loss.probabilistic:
+            defaults.update({"label_smoothing": 0.1, **preset})
+        return defaults
 
     def get_config(self):
         config = super().get_config()
@@ -156,7 +132,6 @@ class DCGAN(GAN):
             {
                 "image_shape": list(self.image_shape),
                 "base_filters": self.base_filters,
-                "preset": self.preset,
             }
         )
         return config

@@ -1,12 +1,11 @@
 """GAN: any generator and discriminator, trained with `compile()` and `fit()`."""
 
-import dataclasses
-
 import keras
 from keras import ops
 
 from keras_gen import backend, penalties, validation
-from keras_gen.models.adversarial_options import AdversarialOptions
+from keras_gen import losses as losses_module
+from keras_gen.models import adversarial_options as options
 from keras_gen.models.generative_model import GenerativeModel
 
 
@@ -70,17 +69,26 @@ def _combined_optimizer(d_optimizer, d_variables, g_optimizer, g_variables):
     return combined
 
 
+def adversarial_logits(output):
+    """The real/fake logits in a discriminator output (its first output)."""
+    if isinstance(output, (list, tuple)):
+        return output[0]
+    return output
+
+
 @keras.saving.register_keras_serializable(package="keras_gen")
 class GAN(GenerativeModel):
     """A generative adversarial network built from any generator and discriminator.
 
-    `fit()` runs the alternating update: per batch, `d_steps` discriminator
-    updates (on the real batch and on images generated from fresh noise),
-    then one generator update, each with its own optimizer and only its own
-    network's variables. The generator update scores the images of the last
-    discriminator update again, with the updated discriminator, so a step
-    runs the generator forward once (`compile(reuse_fake_images=False)`
-    generates anew for it). All
+    `fit()` runs the alternating update. Per batch, in this order
+    (`adversarial_step`): draw noise and generate images; `d_steps`
+    discriminator updates on the real batch and generated images; one
+    generator update; the moving average of its weights; the metrics. Each
+    update has its own optimizer and touches only its own network's
+    variables. The generator update scores the images of the last
+    discriminator update again, with the updated discriminator, through the
+    forward pass that made them, so a step runs the generator forward once
+    (`compile(reuse_fake_images=False)` generates anew for it). All
     randomness comes from the model's `seed_generator`.
 
     Logged metrics are epoch means: `d_loss`, `g_loss`, and for losses with a
@@ -91,27 +99,24 @@ class GAN(GenerativeModel):
     The generator maps noise `(batch, latent_dim)` to images
     `(batch, H, W, C)` in `value_range` (a `tanh` output gives the default
     `(-1, 1)`); the discriminator maps images to one logit per image (no
-    sigmoid).
+    sigmoid). When the discriminator returns several outputs, the first is
+    the real/fake logit used for the loss, the scores and the penalties.
 
-    Subclassing hooks. A conditional variant overrides these (see `CGAN`,
-    and the table in `docs/concepts.md`):
+    Hooks a subclass overrides (`docs/concepts.md` has one example of each
+    group; `CGAN`, `Pix2Pix` and the AC-GAN example are written on them):
 
-    - `condition_spec()`, `condition_range()`, `condition_name`: what the
-      condition is (`None`: unconditional); the tools read these.
-    - `unpack_batch(data) -> (images, condition)`: what a dataset batch holds.
-    - `generator_inputs(noise, condition)`: what the generator is called on.
-    - `discriminator_inputs(images, condition)`: what the discriminator is
-      called on.
-    - `discriminator_loss(real_output, fake_output, condition)` and
-      `generator_loss(fake_output, condition)`: the losses (override to add
-      terms, e.g. an auxiliary classifier's).
-    - `generator_terms(fake_images, real_images, condition)` with
-      `generator_term_names`: terms of the generator's loss that compare its
-      images with the batch's real ones, each logged (see `Pix2Pix`).
-    - `check_condition(condition, num_images)`: checks on numpy conditions.
-
-    When the discriminator returns several outputs, the first is the
-    real/fake logit used for scores and the gradient penalty.
+    - the condition: set `self.condition` (a `kg.conditions.Condition`) in
+      the constructor, before or after `super().__init__()`;
+    - the batch: `unpack_batch(data) -> (images, condition)`;
+    - the networks' inputs: `generator_inputs(noise, condition)` and
+      `discriminator_inputs(images, condition)`; by default the noise and
+      the images, each with the condition in a list for a conditional model;
+    - the objective: `discriminator_loss(real_output, fake_output,
+      condition)`, `generator_loss(fake_output, condition)`,
+      `generator_terms(fake_images, real_images, condition)` with
+      `generator_term_names`, and `compile_defaults(loss)`;
+    - the tools: `grid_images`, `serving_endpoints`, `heldout_metrics`
+      (see `GenerativeModel`).
 
     Args:
         generator: a `keras.Model` (or layer) from noise to images.
@@ -122,11 +127,12 @@ class GAN(GenerativeModel):
             average of the generator's weights. When set, `generate()`,
             `call()` and exports use the averaged weights. Early steps use a
             smaller decay, `min(ema, (1 + t) / (10 + t))`, so the average is
-            useful from the start.
+            useful from the start. Default `None`: no average.
         value_range: `(low, high)` of the generator's outputs, which the
-            training images must match.
+            training images must match. Default `(-1, 1)`.
         seed: optional int seeding the model's `seed_generator`.
-        **kwargs: passed to `keras.Model`.
+        **kwargs: passed to `GenerativeModel` and `keras.Model` (`preset`,
+            `name`, `dtype`).
 
     Example:
 
@@ -151,6 +157,21 @@ class GAN(GenerativeModel):
 
     network_arguments = ("generator", "discriminator")
 
+    presets = {
+        "mlp": {
+            "description": "The classic MLP GAN of MNIST scripts: 64 noise "
+            "dimensions, two hidden layers of 256 units in each network "
+            "(kg.networks.mlp_generator, mlp_discriminator), Adam(2e-4, "
+            "beta_1=0.5).",
+            "networks": "mlp",
+            "config": {
+                "image_shape": (28, 28, 1),
+                "latent_dim": 64,
+                "hidden_units": (256, 256),
+            },
+        },
+    }
+
     def __init__(
         self,
         generator,
@@ -163,11 +184,6 @@ class GAN(GenerativeModel):
     ):
         super().__init__(seed=seed, **kwargs)
         validation.check_count(latent_dim, "latent_dim", minimum=0)
-        if latent_dim == 0 and self.condition_spec() is None:
-            raise ValueError(
-                "latent_dim=0 leaves an unconditional generator without any "
-                "input; give it noise, e.g. latent_dim=100."
-            )
         if ema is not None and not 0.0 < ema < 1.0:
             raise ValueError(
                 f"`ema` is the decay of a moving average and must lie in "
@@ -194,11 +210,43 @@ class GAN(GenerativeModel):
             keras.metrics.Mean(name=name) for name in self.generator_term_names
         ]
 
-        self.build()
+    @classmethod
+    def from_preset(cls, name, **kwargs):
+        """A model in the named configuration; `kwargs` override its arguments.
+
+        A preset with `"networks": "mlp"` (the `GAN`'s `"mlp"`) builds its
+        networks with `kg.networks.mlp_generator` and `mlp_discriminator`
+        for its `image_shape` and `hidden_units`; other presets are
+        constructor arguments (see `GenerativeModel.from_preset`).
+
+        Args:
+            name: a key of `presets` (see `list_presets()`).
+            **kwargs: arguments that replace the preset's (`image_shape`,
+                `latent_dim`, `hidden_units`) or go to the constructor
+                (`ema`, `seed`).
+        """
+        preset = cls.presets.get(name, {})
+        if preset.get("networks") != "mlp":
+            return super().from_preset(name, **kwargs)
+        from keras_gen import networks
+
+        config = {**preset["config"], **kwargs}
+        image_shape = validation.check_shape(config.pop("image_shape"), "image_shape")
+        hidden_units = tuple(config.pop("hidden_units"))
+        generator = networks.mlp_generator(
+            config["latent_dim"], image_shape, hidden_units
+        )
+        discriminator = networks.mlp_discriminator(image_shape, hidden_units)
+        return cls(generator, discriminator, preset=name, **config)
 
     def build(self, input_shape=None):
+        if self.latent_dim == 0 and self.condition is None:
+            raise ValueError(
+                "latent_dim=0 leaves an unconditional generator without any "
+                "input; give it noise, e.g. latent_dim=100."
+            )
         noise = keras.KerasTensor((None, self.latent_dim))
-        condition = self.condition_spec()
+        condition = None if self.condition is None else self.condition.spec
         images = self.generator(self.generator_inputs(noise, condition))
         if not isinstance(images, keras.KerasTensor):
             raise ValueError(
@@ -221,29 +269,31 @@ class GAN(GenerativeModel):
                 average.assign(ops.copy(variable.value))
                 self._ema_weights.append(average)
 
-    # --- Subclassing hooks --------------------------------------------------
+    # --- Hooks: the networks' inputs ----------------------------------------
 
     def generator_inputs(self, noise, condition):
-        """Returns what the generator is called on; the default is the noise."""
-        return noise
+        """What the generator is called on: the noise, and `[noise,
+        condition]` for a conditional model."""
+        return noise if condition is None else [noise, condition]
 
     def discriminator_inputs(self, images, condition):
-        """Returns what the discriminator is called on; the default is the images."""
-        return images
+        """What the discriminator is called on: the images, and `[images,
+        condition]` for a conditional model."""
+        return images if condition is None else [images, condition]
+
+    # --- Hooks: the objective -------------------------------------------------
 
     def discriminator_loss(self, real_output, fake_output, condition):
-        """The discriminator's loss, before the gradient penalty."""
+        """The discriminator's loss, before the gradient penalties."""
         return self.adversarial_loss.discriminator_loss(
-            self.adversarial_logits(real_output),
-            self.adversarial_logits(fake_output),
+            adversarial_logits(real_output),
+            adversarial_logits(fake_output),
             real_label=1.0 - self.label_smoothing,
         )
 
     def generator_loss(self, fake_output, condition):
-        """The generator's loss."""
-        return self.adversarial_loss.generator_loss(
-            self.adversarial_logits(fake_output)
-        )
+        """The generator's adversarial loss."""
+        return self.adversarial_loss.generator_loss(adversarial_logits(fake_output))
 
     #: Names of the values `generator_terms` logs, in order; each is logged
     #: as its epoch mean under its name.
@@ -265,36 +315,24 @@ class GAN(GenerativeModel):
         """
         return 0.0, {}
 
-    @staticmethod
-    def adversarial_logits(output):
-        """The real/fake logits in a discriminator output (its first output)."""
-        if isinstance(output, (list, tuple)):
-            return output[0]
-        return output
+    def compile_defaults(self, loss):
+        """What `compile()` uses for the arguments it is not given, given the loss.
 
-    # --- Compile ------------------------------------------------------------
-
-    def default_optimizers(self):
-        """`(d_optimizer, g_optimizer)` for `compile()` when it is not given them.
-
-        New instances on every call: Adam(2e-4, beta_1=0.5) for both, the
-        DCGAN paper's setting. Subclasses override it to change their defaults.
-        """
-        return default_optimizer(), default_optimizer()
-
-    def default_regularization(self, loss):
-        """What `compile()`'s `"auto"` arguments become, given the loss.
-
-        Returns a dict with any of `label_smoothing`, `r1_penalty` and
-        `r1_batch_size`; a missing key means no regularization (0, 0 and
-        `None`). A `GAN` returns `{}`: its networks are the user's, so nothing
-        is tuned for them. Subclasses with their own networks override it
-        with settings tuned for them (see `DCGAN`).
+        Returns a dict with `d_optimizer` and `g_optimizer` (new instances on
+        every call) and any of `label_smoothing`, `r1_penalty` and
+        `r1_batch_size`, the values their `"auto"` takes; a missing key means
+        none of that regularization. A `GAN` returns Adam(2e-4, beta_1=0.5)
+        for both networks, the DCGAN paper's setting, and no regularization:
+        its networks are the user's, so nothing is tuned for them.
+        Subclasses with their own networks return settings tuned for them
+        (see `DCGAN`).
 
         Args:
             loss: the `kg.losses.AdversarialLoss` being compiled.
         """
-        return {}
+        return {"d_optimizer": default_optimizer(), "g_optimizer": default_optimizer()}
+
+    # --- Compile ------------------------------------------------------------
 
     def compile(
         self,
@@ -312,28 +350,33 @@ class GAN(GenerativeModel):
     ):
         """Configures the adversarial training.
 
+        Arguments left out take the model's `compile_defaults(loss)`; the
+        values used are plain attributes of the model afterwards
+        (`adversarial_loss`, `gradient_penalty`, `r1_penalty`,
+        `r1_batch_size`, `label_smoothing`, `d_steps`, `reuse_fake_images`,
+        `check_data`), and `get_compile_config()` records them.
+
         Args:
             d_optimizer: optimizer (instance, name or config) of the
-                discriminator. Default: the first of `default_optimizers()`,
-                `Adam(2e-4, beta_1=0.5)`.
+                discriminator. Default: the model's, `Adam(2e-4,
+                beta_1=0.5)` for a `GAN`.
             g_optimizer: optimizer of the generator. Must be a different
-                instance from `d_optimizer`. Default: the second of
-                `default_optimizers()`, `Adam(2e-4, beta_1=0.5)`.
+                instance from `d_optimizer`. Default: the model's.
             loss: `"non_saturating"` (default), `"minimax"`,
                 `"least_squares"`, `"hinge"`, `"wasserstein"`, or a
                 `kg.losses.AdversarialLoss`.
             gradient_penalty: weight of the WGAN-GP penalty
                 `E[(||grad D(x_hat)|| - 1)^2]` on random interpolates
                 `x_hat` of real and generated images (weight uniform in
-                [0, 1]); 0 disables it. 10 is the usual weight.
+                [0, 1]); 0 (default) disables it. 10 is the usual weight.
             r1_penalty: weight `gamma` of the R1 penalty
                 `gamma / 2 * E[||grad D(x)||^2]` on real images `x`
                 (Mescheder et al., 2018), which keeps the discriminator
                 smooth around the data; 0 disables it. It costs a second
                 backward pass through the discriminator, which
                 `r1_batch_size` makes cheap. `"auto"` (default): the model's
-                `default_regularization()` value, 0 for a `GAN` (and 0
-                whenever `gradient_penalty` is set).
+                `compile_defaults()` value, 0 for a `GAN` (and 0 whenever
+                `gradient_penalty` is set).
             r1_batch_size: estimate the R1 penalty on about this many real
                 images of each batch: every k-th image, with
                 `k = batch_size // r1_batch_size`, which divides its cost by
@@ -342,11 +385,10 @@ class GAN(GenerativeModel):
                 the global batch, and the replicas together use the images
                 one device would (when `k` divides each replica's batch).
                 `None` uses the whole batch. `"auto"` (default): the model's
-                `default_regularization()` value, `None` for a `GAN`.
+                value, `None` for a `GAN`.
             label_smoothing: one-sided label smoothing: real images get the
                 target `1 - label_smoothing` in the discriminator loss.
-                `"auto"` (default): the model's `default_regularization()`
-                value, 0 for a `GAN`.
+                `"auto"` (default): the model's value, 0 for a `GAN`.
             d_steps: discriminator updates per generator update, each on the
                 same real batch and fresh noise. Default 1.
             reuse_fake_images: if True (default), the generator update scores
@@ -371,25 +413,42 @@ class GAN(GenerativeModel):
                     f"`{name}`: a GAN has `d_optimizer` and `g_optimizer`, "
                     "and logs its own metrics."
                 )
-        options = AdversarialOptions.resolve(
-            self.default_regularization,
-            loss=loss,
-            gradient_penalty=gradient_penalty,
-            r1_penalty=r1_penalty,
-            r1_batch_size=r1_batch_size,
-            label_smoothing=label_smoothing,
-            d_steps=d_steps,
-            reuse_fake_images=reuse_fake_images,
+        loss = losses_module.get(loss)
+        defaults = {**options.NO_REGULARIZATION, **self.compile_defaults(loss)}
+        gradient_penalty = options.penalty_weight(gradient_penalty, "gradient_penalty")
+        if gradient_penalty:  # one penalty on D unless both are asked for
+            defaults["r1_penalty"] = 0.0
+        r1_penalty = options.penalty_weight(
+            options.resolve_auto("r1_penalty", r1_penalty, defaults), "r1_penalty"
         )
-        self.d_optimizer, self.g_optimizer = self._resolve_optimizers(
-            d_optimizer, g_optimizer, kwargs.pop("auto_scale_loss", True)
+        if not r1_penalty:
+            defaults["r1_batch_size"] = None
+        r1_batch_size = options.r1_batch_size(
+            options.resolve_auto("r1_batch_size", r1_batch_size, defaults),
+            r1_penalty,
         )
-        self.options = options
-        for field in dataclasses.fields(options):
-            setattr(self, field.name, getattr(options, field.name))
+        label_smoothing = options.label_smoothing(
+            options.resolve_auto("label_smoothing", label_smoothing, defaults), loss
+        )
+        d_optimizer, g_optimizer = self._resolve_optimizers(
+            defaults["d_optimizer"] if d_optimizer is None else d_optimizer,
+            defaults["g_optimizer"] if g_optimizer is None else g_optimizer,
+            kwargs.pop("auto_scale_loss", True),
+        )
+        options.warn_without_constraint(loss, gradient_penalty)
+
+        # === The options, as the train step reads them ===
+        self.adversarial_loss = loss
+        self.gradient_penalty = gradient_penalty
+        self.r1_penalty = r1_penalty
+        self.r1_batch_size = r1_batch_size
+        self.label_smoothing = label_smoothing
+        self.d_steps = options.d_steps(d_steps)
+        self.reuse_fake_images = options.flag(reuse_fake_images, "reuse_fake_images")
         self.check_data = validation.check_flag(check_data, "check_data")
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self._compile_kwargs = dict(kwargs)
-        kwargs.setdefault("jit_compile", self.default_jit_compile())
+
         super().compile(
             optimizer=_combined_optimizer(
                 self.d_optimizer,
@@ -403,14 +462,9 @@ class GAN(GenerativeModel):
         )
 
     def _resolve_optimizers(self, d_optimizer, g_optimizer, auto_scale_loss):
-        """The two optimizers, defaulted, loss-scaled under "mixed_float16" and built."""
-        default_d, default_g = self.default_optimizers()
-        d_optimizer = (
-            default_d if d_optimizer is None else keras.optimizers.get(d_optimizer)
-        )
-        g_optimizer = (
-            default_g if g_optimizer is None else keras.optimizers.get(g_optimizer)
-        )
+        """The two optimizers, loss-scaled under "mixed_float16" and built."""
+        d_optimizer = keras.optimizers.get(d_optimizer)
+        g_optimizer = keras.optimizers.get(g_optimizer)
         if d_optimizer is g_optimizer:
             raise ValueError(
                 "`d_optimizer` and `g_optimizer` are the same object; each "
@@ -435,7 +489,13 @@ class GAN(GenerativeModel):
         return {
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            **self.options.get_config(),
+            "loss": losses_module.serialize(self.adversarial_loss),
+            "gradient_penalty": self.gradient_penalty,
+            "r1_penalty": self.r1_penalty,
+            "r1_batch_size": self.r1_batch_size,
+            "label_smoothing": self.label_smoothing,
+            "d_steps": self.d_steps,
+            "reuse_fake_images": self.reuse_fake_images,
             "check_data": self.check_data,
             **self._compile_kwargs,
         }
@@ -454,7 +514,97 @@ class GAN(GenerativeModel):
             trackers += [self.real_score_tracker, self.fake_score_tracker]
         return trackers + self.term_trackers + [self.data_check_tracker]
 
-    # --- Train step (backend-neutral; gradients via keras_gen.backend) -------
+    # --- The train step -------------------------------------------------------
+
+    def fit(self, *args, **kwargs):
+        backend.require_adversarial_training()
+        return super().fit(*args, **kwargs)
+
+    def evaluate(self, *args, **kwargs):
+        backend.require_adversarial_training()
+        return super().evaluate(*args, **kwargs)
+
+    def train_step(self, *args):
+        """`adversarial_step`, run as the active backend's trainer runs a step
+        (on JAX, statelessly on the trainer's state)."""
+        return backend.train_step(self, self.adversarial_step, args)
+
+    def test_step(self, *args):
+        """Both losses on a batch, without updating anything."""
+        return backend.test_step(self, self._test_batch, args)
+
+    def adversarial_step(self, data):
+        """One alternating update on a batch; returns the logs."""
+        real_images, condition = self._checked_batch(data)
+        batch_size = ops.shape(real_images)[0]
+
+        def generate():
+            return self._generate(batch_size, condition, training=True)
+
+        # 1. Draw noise and generate. The generator's update reuses these
+        #    images, so the pass is recorded for it.
+        if self.reuse_fake_images:
+            fake_images, generator_pass = backend.record(
+                generate, self.generator.trainable_variables
+            )
+
+        # 2. The discriminator's updates, each on newly generated images but
+        #    the last, which uses those of step 1.
+        for step in range(self.d_steps):
+            last = step == self.d_steps - 1
+            images = fake_images if self.reuse_fake_images and last else generate()
+            images = ops.stop_gradient(images)
+            d_loss, (real_output, fake_output) = backend.minimize(
+                self.d_optimizer,
+                lambda images=images: self._discriminator_objective(
+                    real_images, images, condition, training=True
+                ),
+                self.discriminator.trainable_variables,
+            )
+
+        # 3. The generator's update, scored by the updated discriminator.
+        if self.reuse_fake_images:
+            _, (g_loss, term_logs) = backend.minimize_recorded(
+                self.g_optimizer,
+                generator_pass,
+                lambda images: self._generator_objective(
+                    images, real_images, condition, training=True
+                ),
+            )
+        else:
+            _, (g_loss, term_logs) = backend.minimize(
+                self.g_optimizer,
+                lambda: self._generator_objective(
+                    generate(), real_images, condition, training=True
+                ),
+                self.generator.trainable_variables,
+            )
+
+        # 4. The moving average, the step count (`model.optimizer.iterations`
+        #    counts train steps, as Keras callbacks expect), the metrics.
+        self._update_ema()
+        self.optimizer.iterations.assign_add(1)
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output, term_logs)
+
+    def _test_batch(self, data):
+        real_images, condition = self._checked_batch(data)
+        batch_size = ops.shape(real_images)[0]
+        fake_images = self._generate(batch_size, condition, training=False)
+        d_loss, (real_output, fake_output) = self._discriminator_objective(
+            real_images, fake_images, condition, training=False
+        )
+        _, (g_loss, term_logs) = self._generator_objective(
+            fake_images, real_images, condition, training=False
+        )
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output, term_logs)
+
+    def _checked_batch(self, data):
+        """`unpack_batch`, with the shape checked while tracing and the values
+        checked in the graph."""
+        real_images, condition = self.unpack_batch(data)
+        self._check_images(real_images)
+        self._check_batch_in_graph(real_images, condition)
+        return real_images, condition
 
     def sample_noise(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard normal noise in the graph."""
@@ -477,23 +627,21 @@ class GAN(GenerativeModel):
         values = draw(batch_size * replicas)
         return values[replica_id * batch_size : (replica_id + 1) * batch_size]
 
-    def _generate_fakes(self, batch_size, condition, training):
+    def _generate(self, batch_size, condition, training):
         noise = self.sample_noise(batch_size)
         return self.generator(
             self.generator_inputs(noise, condition), training=training
         )
 
-    def critic(self, condition):
-        """`images -> real/fake logits` of the discriminator, for `condition`.
-
-        The function the penalties (`kg.penalties`) differentiate.
-        """
+    def _critic(self, condition):
+        """`images -> real/fake logits` of the discriminator, for `condition`:
+        the function the penalties (`kg.penalties`) differentiate."""
 
         def logits(images):
             output = self.discriminator(
                 self.discriminator_inputs(images, condition), training=True
             )
-            return self.adversarial_logits(output)
+            return adversarial_logits(output)
 
         return logits
 
@@ -508,6 +656,7 @@ class GAN(GenerativeModel):
         )
 
     def _discriminator_objective(self, real_images, fake_images, condition, training):
+        """`(loss, (real_output, fake_output))` of a discriminator update."""
         # The penalties differentiate D at real images: give them the fakes' dtype.
         real_images = ops.cast(real_images, fake_images.dtype)
         real_output = self.discriminator(
@@ -520,7 +669,7 @@ class GAN(GenerativeModel):
         if self.gradient_penalty:
             weights = self._interpolation_weights(real_images)
             loss = loss + self.gradient_penalty * penalties.gradient_penalty(
-                self.critic(condition), real_images, fake_images, weights
+                self._critic(condition), real_images, fake_images, weights
             )
         if self.r1_penalty:
             if self.r1_batch_size is not None:  # an unbiased, cheaper estimate
@@ -528,7 +677,7 @@ class GAN(GenerativeModel):
                 real_images, condition = penalties.every_kth(
                     (real_images, condition), self.r1_batch_size, replicas
                 )
-            r1 = penalties.r1(self.critic(condition), real_images)
+            r1 = penalties.r1(self._critic(condition), real_images)
             loss = loss + 0.5 * self.r1_penalty * r1
         return loss, (real_output, fake_output)
 
@@ -545,95 +694,6 @@ class GAN(GenerativeModel):
         )
         return adversarial + terms, (adversarial, logs)
 
-    def fit(self, *args, **kwargs):
-        backend.require_adversarial_training()
-        return super().fit(*args, **kwargs)
-
-    def evaluate(self, *args, **kwargs):
-        backend.require_adversarial_training()
-        return super().evaluate(*args, **kwargs)
-
-    def train_step(self, *args):
-        """One alternating update; `args` are what the Keras trainer passes.
-
-        The step itself (`adversarial_train_step`) is backend-neutral;
-        `keras_gen.backend.train_step` adapts it to the trainer (on JAX it
-        runs statelessly on the trainer's state).
-        """
-        return backend.train_step(self, self.adversarial_train_step, args)
-
-    def test_step(self, *args):
-        """Computes both losses on a batch without updating anything."""
-        return backend.test_step(self, self.adversarial_test_step, args)
-
-    def adversarial_train_step(self, data):
-        """`d_steps` discriminator updates, then one generator update."""
-        real_images, condition = self.unpack_batch(data)
-        self.check_image_shape(real_images)
-        self.check_batch_in_graph(real_images, condition)
-        batch_size = ops.shape(real_images)[0]
-
-        def generate():
-            return self._generate_fakes(batch_size, condition, training=True)
-
-        def discriminator_steps(last_fake_images=None):
-            """The D updates; the last one on `last_fake_images` if given."""
-            for step in range(self.d_steps):
-                fake_images = last_fake_images
-                if fake_images is None or step < self.d_steps - 1:
-                    fake_images = ops.stop_gradient(generate())
-                result = backend.minimize(
-                    self.d_optimizer,
-                    lambda fakes=fake_images: self._discriminator_objective(
-                        real_images, fakes, condition, training=True
-                    ),
-                    self.discriminator.trainable_variables,
-                )
-            return result
-
-        def generator_objective(fake_images):
-            return self._generator_objective(
-                fake_images, real_images, condition, training=True
-            )
-
-        if self.reuse_fake_images:
-            (d_loss, (real_output, fake_output)), _, (g_loss, term_logs) = (
-                backend.minimize_reusing_outputs(
-                    self.g_optimizer,
-                    generate,
-                    discriminator_steps,
-                    generator_objective,
-                    self.generator.trainable_variables,
-                )
-            )
-        else:
-            d_loss, (real_output, fake_output) = discriminator_steps()
-            _, (g_loss, term_logs) = backend.minimize(
-                self.g_optimizer,
-                lambda: generator_objective(generate()),
-                self.generator.trainable_variables,
-            )
-        self._update_ema()
-        # `model.optimizer.iterations` counts train steps, as Keras callbacks
-        # (TensorBoard, LearningRateScheduler) expect.
-        self.optimizer.iterations.assign_add(1)
-        return self._update_metrics(d_loss, g_loss, real_output, fake_output, term_logs)
-
-    def adversarial_test_step(self, data):
-        """Both losses on a batch, without updates."""
-        real_images, condition = self.unpack_batch(data)
-        self.check_image_shape(real_images)
-        self.check_batch_in_graph(real_images, condition)
-        batch_size = ops.shape(real_images)[0]
-        fake_images = self._generate_fakes(batch_size, condition, training=False)
-        d_loss, (real_output, fake_output) = self._discriminator_objective(
-            real_images, fake_images, condition, training=False
-        )
-        _, (g_loss, term_logs) = self._generator_objective(
-            fake_images, real_images, condition, training=False
-        )
-        return self._update_metrics(d_loss, g_loss, real_output, fake_output, term_logs)
-
     def _update_metrics(self, d_loss, g_loss, real_output, fake_output, term_logs):
         for tracker in self.term_trackers:
             tracker.update_state(term_logs[tracker.name])
@@ -641,10 +701,10 @@ class GAN(GenerativeModel):
         self.g_loss_tracker.update_state(g_loss)
         if self.adversarial_loss.probabilistic:
             self.real_score_tracker.update_state(
-                ops.sigmoid(self.adversarial_logits(real_output))
+                ops.sigmoid(adversarial_logits(real_output))
             )
             self.fake_score_tracker.update_state(
-                ops.sigmoid(self.adversarial_logits(fake_output))
+                ops.sigmoid(adversarial_logits(fake_output))
             )
         return {tracker.name: tracker.result() for tracker in self.metrics}
 
@@ -663,15 +723,11 @@ class GAN(GenerativeModel):
     # --- Inference ----------------------------------------------------------
 
     def call(self, inputs, training=False):
-        """Generates images from noise, or from `(noise, condition)`.
-
-        With `ema` set and `training=False`, the averaged generator weights
-        are used.
-        """
-        if isinstance(inputs, (list, tuple)):
-            noise, condition = inputs
-        else:
-            noise, condition = inputs, None
+        """Generates images from noise, or from `(noise, condition)`; with
+        `training=False` from the averaged weights where `ema` is set."""
+        noise, condition = (
+            inputs if isinstance(inputs, (list, tuple)) else (inputs, None)
+        )
         if training:
             return self.generator(
                 self.generator_inputs(noise, condition), training=True
@@ -681,8 +737,8 @@ class GAN(GenerativeModel):
     def generate_images(self, noise, condition=None, use_ema=True):
         """The generator's images for `noise` (and `condition`), as a tensor.
 
-        In inference mode; with `ema` set and `use_ema`, from the averaged
-        weights.
+        In inference mode; with `ema` set and `use_ema` (default), from the
+        averaged weights.
         """
         generator_inputs = self.generator_inputs(noise, condition)
         if self._ema_weights and use_ema:

@@ -5,6 +5,9 @@ import numpy as np
 from keras import ops
 
 from keras_gen import networks, validation
+from keras_gen.conditions import Condition
+from keras_gen.datasets.spec import DataSpec
+from keras_gen.evaluation import metrics
 from keras_gen.models.gan import GAN
 
 #: Examples per grid row: each column shows one input, its output and its target.
@@ -35,9 +38,9 @@ class Pix2Pix(GAN):
     generator, active in training only, is its noise, as in the paper; so
     `translate()` and exports are deterministic.
 
-    It is `GAN` with the conditioning hooks overridden: the condition is
-    the input image, `fit()` takes batches of `(inputs, targets)`, and the
-    L1 term is a `generator_terms` hook. Logged metrics are GAN's (`g_loss`
+    It is `GAN` with the input image as its condition (named `inputs`),
+    `fit()` on batches of `(inputs, targets)` (`unpack_batch`), and the L1
+    term as a `generator_terms` hook. Logged metrics are GAN's (`g_loss`
     is the adversarial part) and `l1`, the mean absolute difference between
     outputs and targets in `value_range` units. `compile()` defaults are
     GAN's, the paper's: the non-saturating loss and Adam(2e-4, beta_1=0.5)
@@ -75,7 +78,15 @@ class Pix2Pix(GAN):
     ```
     """
 
-    network_arguments = ("generator", "discriminator")
+    presets = {
+        "mnist": {
+            "description": "28x28 MNIST pairs (kg.datasets.mnist_pairs: "
+            "super-resolution from 7x7, or inpainting half a digit): the "
+            "paper's U-Net and PatchGAN at width 64, L1 weight 100.",
+            "data": "mnist",
+            "config": {"image_shape": (28, 28, 1)},
+        },
+    }
 
     def __init__(
         self,
@@ -122,17 +133,13 @@ class Pix2Pix(GAN):
                 pairs, base_filters=base_filters
             )
         super().__init__(generator, discriminator, latent_dim=0, **kwargs)
+        self.condition = Condition(
+            self.input_image_shape, name="inputs", value_range=self.value_range
+        )
 
-    # --- Conditioning hooks: the condition is the input image ---------------
+    # --- Hooks: pairs, the networks' inputs, the L1 term --------------------
 
-    condition_name = "inputs"
     generator_term_names = ("l1",)
-
-    def condition_spec(self):
-        return keras.KerasTensor((None,) + self.input_image_shape, dtype="float32")
-
-    def condition_range(self):
-        return self.value_range
 
     def unpack_batch(self, data):
         """Reads a batch of `(inputs, targets)` as `(targets, inputs)`: the
@@ -157,6 +164,11 @@ class Pix2Pix(GAN):
         l1 = ops.mean(ops.abs(fake_images - real_images))
         return self.l1_weight * l1, {"l1": l1}
 
+    @property
+    def training_data(self):
+        """Pairs of `(inputs, targets)` in `value_range`."""
+        return DataSpec(kind="pairs", value_range=self.value_range)
+
     # --- Inference ----------------------------------------------------------
 
     def translate(self, inputs, batch_size=256, use_ema=True):
@@ -173,43 +185,26 @@ class Pix2Pix(GAN):
             use_ema=use_ema,
         )
 
-    def grid_inputs(self, num_images, seed=0, examples=None):
-        """The first real examples: `{"inputs", "targets"}`, whole rows of 8.
+    def grid_images(self, inputs):
+        """Rows of real inputs, their outputs and their targets, 8 examples wide.
 
-        Defaults to `example_batch`, kept by `fit()`.
+        The examples are the grid's (`example_condition`, the inputs, and
+        `example_images`, the targets): those of the first batch `fit()`
+        trained on, or those given to `ImageGrid(examples=...)`.
         """
-        examples = examples if examples is not None else self.example_batch
-        if examples is None:
+        if "example_images" not in inputs:
             raise ValueError(
                 "A Pix2Pix grid shows real inputs and targets, and none are "
                 "known: fit() keeps those of its first batch, or pass "
                 "`examples=(inputs, targets)` to ImageGrid."
             )
-        targets, inputs = (np.asarray(a) for a in examples)
-        count = min(int(num_images), len(inputs))
-        columns = min(count, GRID_COLUMNS)
-        count = count // columns * columns
-        return {"inputs": inputs[:count], "targets": targets[:count]}
-
-    def check_grid_inputs(self, inputs, source):
-        if set(inputs) != {"inputs", "targets"}:
-            raise ValueError(
-                f"{source} holds the fixed inputs of another kind of model "
-                f"({', '.join(sorted(inputs))}). Use another directory, or "
-                "delete the file."
-            )
-        try:
-            self.check_condition(inputs["inputs"], len(inputs["inputs"]))
-            self.check_image_shape(inputs["targets"])
-        except ValueError as error:
-            raise ValueError(
-                f"{source} holds fixed inputs of another model: {error} Use "
-                "another directory, or delete the file."
-            ) from None
-
-    def grid_images(self, inputs):
-        """Rows of inputs, their outputs and their targets, 8 examples wide."""
-        sources, targets = inputs["inputs"], inputs["targets"]
+        targets, sources = inputs["example_images"], inputs["example_condition"]
+        count = (
+            len(sources)
+            // min(len(sources), GRID_COLUMNS)
+            * min(len(sources), GRID_COLUMNS)
+        )
+        sources, targets = sources[:count], targets[:count]
         outputs = self.translate(sources)
         channels = max(sources.shape[-1], outputs.shape[-1])
         columns = min(len(sources), GRID_COLUMNS)
@@ -219,27 +214,33 @@ class Pix2Pix(GAN):
                 rows.append(_with_channels(images[start : start + columns], channels))
         return np.concatenate(rows), columns
 
-    # --- Evaluation ---------------------------------------------------------
+    # --- Export and evaluation ------------------------------------------------
 
-    def heldout_metrics(self, data, seed=0, importance_samples=50):
+    def serving_endpoints(self):
+        """`serving_default`: `inputs` to `images`, the translated inputs (no
+        noise, so exports have no `sample` signature)."""
+
+        def serve(tensors):
+            return {"images": self.generate_images(None, tensors["inputs"])}
+
+        return {"serving_default": (serve, {"inputs": self.condition.spec})}
+
+    def heldout_metrics(self, data, seed=0):
         """`l1` and `psnr` of the outputs against the targets of held-out pairs.
 
         `data` is `(inputs, targets)` in `value_range`. Both figures are on
         images mapped to [0, 1]: `l1` is the mean absolute difference, `psnr`
-        the peak signal-to-noise ratio in dB (higher is better).
-        `seed` and `importance_samples` are unused: the outputs are
-        deterministic.
+        the peak signal-to-noise ratio in dB (higher is better). `seed` is
+        unused: the outputs are deterministic.
         """
-        from keras_gen.evaluation import metrics
-
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError(
                 "Pix2Pix is evaluated on held-out pairs: pass "
                 "test_data=(inputs, targets)."
             )
         inputs, targets = (np.asarray(a, dtype="float32") for a in data)
-        self.check_condition(inputs, len(inputs))
-        self.check_image_shape(targets)
+        self._check_condition(inputs, len(inputs))
+        self._check_images(targets)
         if len(targets) != len(inputs):
             raise ValueError(
                 f"Got {len(inputs)} inputs and {len(targets)} targets; every "

@@ -1,7 +1,7 @@
 """One train step gives the same losses and weights on TensorFlow, JAX and PyTorch.
 
 Each backend runs in its own process (Keras fixes the backend at import) via
-`tests/backends/one_step.py`, from the same initial weights, batch and noise.
+`tests/programs/one_step.py`, from the same initial weights, batch and noise.
 A backend that is not installed is skipped.
 """
 
@@ -12,12 +12,14 @@ import pytest
 
 from tests.helpers import run_module
 
+pytestmark = pytest.mark.slow
+
 BACKENDS = ("tensorflow", "jax", "torch")
 TOLERANCE = 1e-4
 
 
 def run_one_step(backend, path):
-    run_module("tests.backends.one_step", path, backend=backend)
+    run_module("tests.programs.one_step", path, backend=backend)
     return dict(np.load(path))
 
 

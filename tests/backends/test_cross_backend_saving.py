@@ -17,9 +17,10 @@ CHAIN = ("tensorflow", "jax", "torch", "tensorflow")
 STEPS_PER_EPOCH = 4
 
 missing = [b for b in set(CHAIN) if importlib.util.find_spec(b) is None]
-pytestmark = pytest.mark.skipif(
-    bool(missing), reason=f"needs every backend; missing {missing}"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(missing), reason=f"needs every backend; missing {missing}"),
+]
 
 
 KINDS = ("dcgan", "cgan", "vae")
@@ -34,7 +35,7 @@ def chain(tmp_path_factory):
         target = folder / f"{hop}-{backend}"
         target.mkdir()
         output = run_module(
-            "tests.backends.continue_training", source, target, *KINDS, backend=backend
+            "tests.programs.continue_training", source, target, *KINDS, backend=backend
         )
         hops.append(json.loads(output.strip().splitlines()[-1]))
         source = target

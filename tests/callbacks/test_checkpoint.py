@@ -94,6 +94,7 @@ def test_refuses_to_start_over_when_no_checkpoint_loads(images, tmp_path):
     assert (tmp_path / "ckpt-0004.keras").read_bytes() == b"damaged"
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("float64_policy")
 def test_keras_backup_and_restore_carries_all_the_state(images, tmp_path):
     """BackupAndRestore's weights file holds both optimizers, EMA and seed state."""

@@ -9,9 +9,12 @@ import textwrap
 import time
 
 import keras
+import pytest
 
 import keras_gen  # noqa: F401  (registers the model classes for load_model)
 from tests.helpers import assert_same_training
+
+pytestmark = pytest.mark.slow
 
 EPOCHS = 6
 

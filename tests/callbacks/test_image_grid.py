@@ -93,7 +93,8 @@ def test_vae_grid_shows_originals_reconstructions_and_samples(images, tmp_path):
     vae = tiny_vae()
     vae.compile()
     fit(vae, data, epochs=1, callbacks=[grid])
-    assert grid.fixed["example_images"].shape == (3, 8, 8, 1)  # one row of originals
+    # The real examples it keeps, of which the grid shows one row of 3.
+    assert grid.fixed["example_images"].shape == (9, 8, 8, 1)
     # originals, reconstructions, then 9 samples: 5 rows of 3
     assert png_shape(tmp_path / "epoch_0001.png") == (5 * 10 + 2, 3 * 10 + 2, 1)
     top_row = kg.visualization.image_grid(data[:3], 3, (0, 1))[:12]

@@ -9,10 +9,14 @@ import keras_gen as kg
 from tests.helpers import tiny_gan
 
 
-def test_finite_losses_pass():
+def test_only_losses_are_watched():
     guard = kg.callbacks.TerminateOnNonFinite()
     guard.on_epoch_begin(0)
+    # A non-finite score is not a loss: training goes on ...
     guard.on_train_batch_end(0, {"d_loss": 1.0, "g_loss": 2.0, "real_score": np.nan})
+    # ... and the same value under a loss's name stops it.
+    with pytest.raises(kg.callbacks.NonFiniteLossError, match="`g_loss`"):
+        guard.on_train_batch_end(1, {"d_loss": 1.0, "g_loss": np.nan})
 
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])

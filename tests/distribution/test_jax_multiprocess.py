@@ -39,7 +39,7 @@ def test_two_processes_equal_one(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "tests.distribution.jax_multiprocess",
+                "tests.programs.jax_multiprocess",
                 str(i),
                 port,
                 str(tmp_path / f"process{i}.npz"),
@@ -56,7 +56,7 @@ def test_two_processes_equal_one(tmp_path):
     for worker, output in zip(workers, outputs):
         assert worker.returncode == 0, output[-3000:]
     run_module(
-        "tests.distribution.jax_multiprocess",
+        "tests.programs.jax_multiprocess",
         "single",
         "-",
         tmp_path / "single.npz",

@@ -9,9 +9,12 @@ import pytest
 
 from tests.helpers import run_module
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("jax") is None, reason="needs JAX installed"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        importlib.util.find_spec("jax") is None, reason="needs JAX installed"
+    ),
+]
 
 #: Float32 sums over a split batch differ from one device in the last bits;
 #: after 8 Adam steps the weights agree to this (measured: up to 4e-6, the VAE).
@@ -26,7 +29,7 @@ def weights_of(results, prefix):
 def data_parallel(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("jax") / "data.npz"
     run_module(
-        "tests.distribution.jax_parallel", "data", request.param, path, backend="jax"
+        "tests.programs.jax_parallel", "data", request.param, path, backend="jax"
     )
     return request.param, dict(np.load(path))
 
@@ -63,7 +66,7 @@ def test_checkpoints_resume_under_the_distribution_and_on_one_device(data_parall
 
 def test_model_parallel_shards_the_wide_kernels_and_trains(tmp_path):
     path = tmp_path / "model.npz"
-    run_module("tests.distribution.jax_parallel", "model", path, backend="jax")
+    run_module("tests.programs.jax_parallel", "model", path, backend="jax")
     results = dict(np.load(path))
     assert {"dense/kernel", "conv2d_transpose/kernel", "conv2d/kernel"} <= set(
         results["sharded"]

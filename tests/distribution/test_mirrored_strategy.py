@@ -5,6 +5,8 @@ import pytest
 
 from tests.helpers import run_module
 
+pytestmark = pytest.mark.slow
+
 #: Float32 sums over a split batch differ from one device in the last bits;
 #: after 8 Adam steps the weights agree to this.
 TOLERANCE = 1e-4
@@ -13,7 +15,7 @@ TOLERANCE = 1e-4
 @pytest.mark.parametrize("kind", ["gan", "wgan_gp", "r1_subset"])
 def test_mirrored_equals_single_device(tmp_path, kind):
     path = tmp_path / "result.npz"
-    run_module("tests.distribution.mirrored_vs_single", path, kind)
+    run_module("tests.programs.mirrored_vs_single", path, kind)
     r = dict(np.load(path))
     assert list(r["replicas"]) == [1, 2]
     weights = sorted(k for k in r if k.startswith("single/w"))

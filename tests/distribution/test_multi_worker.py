@@ -26,7 +26,7 @@ def test_two_workers_train_one_model_and_only_the_chief_checkpoints(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "tests.distribution.multi_worker",
+                "tests.programs.multi_worker",
                 *ports,
                 str(i),
                 str(tmp_path),

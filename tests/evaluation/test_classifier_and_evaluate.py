@@ -32,6 +32,7 @@ def test_bundled_classifier_is_small_and_accurate(test_split):
     assert (logits.argmax(axis=1) == labels).mean() > 0.98
 
 
+@pytest.mark.slow
 def test_real_digits_score_far_better_than_noise(test_split, evaluator):
     images, labels = test_split
     real = evaluator.score_images(images[:5000], labels[:5000])

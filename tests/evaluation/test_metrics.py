@@ -96,14 +96,27 @@ def test_streaming_metrics_equal_the_functions():
     assert float(score.result()) == pytest.approx(10.0, rel=1e-4)
 
 
+def test_likelihood_bounds_from_log_weights():
+    # Two images, two draws each, weights (importance ratios) given.
+    weights = np.array([[0.5, 0.5], [0.1, 0.3]])
+    elbo = kg.evaluation.negative_elbo(np.log(weights))
+    iwae = kg.evaluation.importance_weighted_bound(np.log(weights))
+    assert elbo == pytest.approx(-np.log(weights).mean())
+    assert iwae == pytest.approx(-(np.log(0.5) + np.log(0.2)) / 2)
+    assert iwae <= elbo  # log-mean-exp >= mean, on the same draws
+    with pytest.raises(ValueError, match=r"\(images, draws\)"):
+        kg.evaluation.negative_elbo(np.zeros(3))
+
+
 def test_vae_bounds_order_and_untrained_value():
     vae = kg.VAE(image_shape=(8, 8, 1), latent_dim=2, seed=0)
     images = RNG.uniform(0, 1, (40, 8, 8, 1)).astype("float32")
-    elbo = kg.evaluation.negative_elbo(vae, images, num_samples=20)
-    iwae = kg.evaluation.importance_weighted_bound(vae, images, num_samples=20)
+    figures = vae.heldout_metrics(images, importance_samples=20)
+    elbo, iwae = figures["negative_elbo"], figures["negative_log_likelihood"]
     # An untrained decoder outputs logits near 0: log 2 nats per pixel, KL near 0.
     assert elbo == pytest.approx(64 * math.log(2), rel=0.02)
     assert iwae <= elbo + 1e-6  # log-mean-exp >= mean, on the same draws
     gaussian_vae = kg.VAE(image_shape=(8, 8, 1), latent_dim=2, likelihood="gaussian")
+    assert gaussian_vae.heldout_metrics(images) == {}
     with pytest.raises(ValueError, match="Bernoulli"):
-        kg.evaluation.negative_elbo(gaussian_vae, images)
+        gaussian_vae.log_importance_weights(images)

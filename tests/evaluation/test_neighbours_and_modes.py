@@ -113,6 +113,7 @@ def evaluator():
     )
 
 
+@pytest.mark.slow
 def test_stacked_mnist_of_real_digits_reaches_every_mode(evaluator):
     images, modes = kg.datasets.stacked_mnist_arrays(26_000, split="test", seed=0)
     assert images.shape == (26_000, 28, 28, 3) and modes.max() < 1000
@@ -126,6 +127,7 @@ def test_stacked_mnist_of_real_digits_reaches_every_mode(evaluator):
     assert 0 <= scores["stacked_mnist_digit_kl"] < scores["stacked_mnist_kl"]
 
 
+@pytest.mark.slow
 def test_per_class_distances_see_classes_drawn_wrongly(evaluator):
     images, labels = default_reference_images()
     images, labels = images[:2000], labels[:2000]
@@ -146,6 +148,7 @@ def test_per_class_distances_see_classes_drawn_wrongly(evaluator):
     assert "frechet_distance_class_3" not in scores
 
 
+@pytest.mark.slow
 def test_real_digits_score_high_precision_and_recall_a_collapse_does_not(evaluator):
     """The test split's two halves (different writers) against each other, and
     only the 1s of one half: quality stays, diversity goes."""

@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import write_fake_mnist_npz
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 
 

@@ -12,20 +12,17 @@ def test_cgan_is_a_gan_on_the_public_hooks():
         for name in vars(kg.CGAN)
         if callable(getattr(kg.CGAN, name)) and not name.startswith("_")
     }
-    # No private GAN machinery is overridden: only hooks, defaults, inference
-    # and config.
-    assert overridden <= {
-        "default_regularization",
-        "unpack_batch",
-        "condition_spec",
-        "condition_range",
+    # Only two of GAN's hooks, the compile defaults and the config: the
+    # condition (a class label) says the rest.
+    assert overridden == {
+        "compile_defaults",
         "generator_inputs",
         "discriminator_inputs",
-        "check_batch",
-        "one_hot",
-        "generate",
         "get_config",
     }
+    cgan = tiny_cgan()
+    assert cgan.condition == kg.conditions.ClassLabel(3)
+    assert cgan.training_data.labels
 
 
 def test_trains_on_images_and_labels(images, labels, tf):

@@ -147,9 +147,9 @@ def test_reusing_fake_images_gives_the_update_of_the_same_noise(images):
 def test_reuse_fake_images_is_the_same_with_and_without_xla(monkeypatch):
     # The test session's op determinism makes Keras refuse XLA; allow it, as
     # in the jit_compile test below, to see the choice a user gets.
-    import keras.src.trainers.trainer as trainer
+    from keras_gen.backend import tensorflow as tensorflow_backend
 
-    monkeypatch.setattr(trainer, "model_supports_jit", lambda model: True)
+    monkeypatch.setattr(tensorflow_backend, "model_supports_jit", lambda model: True)
     for jit_compile in (True, False, "auto"):
         gan = tiny_gan()
         gan.compile(jit_compile=jit_compile)
@@ -262,8 +262,12 @@ def test_a_given_optimizer_replaces_only_its_default():
 
 def test_subclasses_change_the_defaults_through_the_hook():
     class SlowGenerator(kg.DCGAN):
-        def default_optimizers(self):
-            return keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-5)
+        def compile_defaults(self, loss):
+            return {
+                **super().compile_defaults(loss),
+                "d_optimizer": keras.optimizers.Adam(1e-3),
+                "g_optimizer": keras.optimizers.Adam(1e-5),
+            }
 
     gan = SlowGenerator(image_shape=IMAGE_SHAPE, latent_dim=LATENT_DIM, base_filters=4)
     gan.compile()
@@ -296,7 +300,7 @@ def test_gradient_penalty_of_a_unit_lipschitz_critic_is_zero(images):
     for scale, expected in [(1.0, 0.0), (3.0, 4.0)]:  # (||w|| - 1)^2
         gan.discriminator.layers[-1].kernel.assign(scale * unit)
         weights = keras.random.uniform((len(images), 1, 1, 1), seed=0)
-        penalty = kg.penalties.gradient_penalty(gan.critic(None), real, -real, weights)
+        penalty = kg.penalties.gradient_penalty(gan.discriminator, real, -real, weights)
         assert float(keras.ops.convert_to_numpy(penalty)) == pytest.approx(
             expected, abs=1e-4
         )
@@ -307,7 +311,7 @@ def test_r1_penalty_of_a_linear_critic_is_its_squared_weight_norm(images):
     real = keras.ops.convert_to_tensor(images)
     for scale in (1.0, 3.0):
         gan.discriminator.layers[-1].kernel.assign(scale * unit)
-        penalty = kg.penalties.r1(gan.critic(None), real)
+        penalty = kg.penalties.r1(gan.discriminator, real)
         assert float(keras.ops.convert_to_numpy(penalty)) == pytest.approx(
             scale**2, rel=1e-4
         )
@@ -638,15 +642,15 @@ def test_learning_rate_scheduler_reaches_both_optimizers(images):
 def test_default_jit_compile_is_xla_for_dense_models_on_cpu(monkeypatch):
     # The test session enables op determinism, under which Keras refuses XLA;
     # pretend it allows it to see keras_gen's choice.
-    import keras.src.trainers.trainer as trainer
+    from keras_gen.backend import tensorflow as tensorflow_backend
 
-    monkeypatch.setattr(trainer, "model_supports_jit", lambda model: True)
+    monkeypatch.setattr(tensorflow_backend, "model_supports_jit", lambda model: True)
     dense, convolutional = tiny_gan(), tiny_dcgan()
-    assert dense.default_jit_compile() is True
-    assert convolutional.default_jit_compile() is False
+    assert kg.backend.default_jit_compile(dense) is True
+    assert kg.backend.default_jit_compile(convolutional) is False
     # An explicit choice wins, and is what the compile config stores.
     dense.compile(jit_compile=False)
     assert dense.jit_compile is False
     assert dense.get_compile_config()["jit_compile"] is False
-    monkeypatch.setattr(trainer, "model_supports_jit", lambda model: False)
-    assert tiny_gan().default_jit_compile() == "auto"
+    monkeypatch.setattr(tensorflow_backend, "model_supports_jit", lambda model: False)
+    assert kg.backend.default_jit_compile(tiny_gan()) == "auto"

@@ -67,7 +67,26 @@ def test_the_generator_loss_adds_the_weighted_l1_term(pairs):
     np.testing.assert_allclose(numpy(loss), 7.0 * expected, rtol=1e-5)
 
 
-def test_fit_logs_l1_and_the_term_pulls_the_outputs_to_the_targets(pairs):
+def test_the_l1_term_is_weighted_logged_and_pulls_the_outputs_in(pairs):
+    inputs, targets = pairs
+    model = tiny_pix2pix(seed=2, l1_weight=100.0)
+    fakes, reals = keras.ops.zeros((2, 8, 8, 1)), keras.ops.ones((2, 8, 8, 1))
+    loss, logs = model.generator_terms(fakes, reals, None)
+    assert float(loss) == pytest.approx(100.0) and float(logs["l1"]) == 1.0
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(5e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(5e-3, beta_1=0.5),
+    )
+    history = model.fit(inputs, targets, batch_size=8, epochs=3, verbose=0)
+    assert {"d_loss", "g_loss", "l1", "real_score", "fake_score"} <= set(
+        history.history
+    )
+    l1 = history.history["l1"]
+    assert l1[2] < l1[1] < l1[0] and l1[2] < 0.99 * l1[0]
+
+
+@pytest.mark.slow
+def test_the_l1_term_pulls_the_outputs_to_the_targets(pairs):
     """Trained alike, the model with the L1 term ends far closer to the targets
     than the one without it (the adversarial term alone learns no pairing in a
     few steps)."""
@@ -116,14 +135,17 @@ def test_grid_shows_inputs_outputs_and_targets_in_rows(pairs, tmp_path):
     model.compile()
     grid = kg.callbacks.ImageGrid(tmp_path, num_images=20, gif=False)
     model.fit(inputs, targets, batch_size=16, epochs=1, callbacks=[grid], verbose=0)
-    fixed = np.load(tmp_path / "fixed_inputs.npz")
-    assert sorted(fixed.files) == ["inputs", "targets"]
-    assert len(fixed["inputs"]) == 16  # whole rows of 8
-    images, columns = model.grid_images(dict(fixed))
-    assert columns == 8 and len(images) == 48
-    np.testing.assert_array_equal(images[:8], fixed["inputs"][:8])
-    np.testing.assert_allclose(images[8:16], model.translate(fixed["inputs"][:8]))
-    np.testing.assert_array_equal(images[16:24], fixed["targets"][:8])
+    fixed = dict(np.load(tmp_path / "fixed_inputs.npz"))
+    # Real training examples (up to num_images): inputs (the condition) and
+    # targets.
+    np.testing.assert_array_equal(fixed["example_condition"], inputs[:20])
+    np.testing.assert_array_equal(fixed["example_images"], targets[:20])
+    images, columns = model.grid_images(fixed)
+    assert columns == 8 and len(images) == 48  # whole rows of 8
+    sources = fixed["example_condition"]
+    np.testing.assert_array_equal(images[:8], sources[:8])
+    np.testing.assert_allclose(images[8:16], model.translate(sources[:8]), atol=1e-6)
+    np.testing.assert_array_equal(images[16:24], fixed["example_images"][:8])
     assert (tmp_path / "epoch_0001.png").exists()
 
 
@@ -131,7 +153,9 @@ def test_grid_of_colour_outputs_from_grayscale_inputs(images):
     model = kg.Pix2Pix(image_shape=(8, 8, 1), output_channels=3, base_filters=4)
     inputs = images[:8]
     targets = np.repeat(images[:8], 3, axis=-1)
-    grid_images, _ = model.grid_images({"inputs": inputs, "targets": targets})
+    grid_images, _ = model.grid_images(
+        {"example_condition": inputs, "example_images": targets}
+    )
     assert grid_images.shape == (24, 8, 8, 3)
 
 

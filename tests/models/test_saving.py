@@ -157,8 +157,16 @@ def test_gan_round_trip_keeps_the_loss_options(tmp_path):
     assert restored.optimizer.optimizers == [restored.d_optimizer, restored.g_optimizer]
 
 
+#: The default tier resumes a GAN (the DCGAN, with R1 and EMA) and the VAE; the
+#: slow tier (`-m slow`) the other kinds.
+RESUMED = [
+    name if name in ("dcgan", "vae") else pytest.param(name, marks=pytest.mark.slow)
+    for name in MODELS
+]
+
+
 @pytest.mark.usefixtures("float64_policy")
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", RESUMED)
 def test_resume_after_reload_equals_uninterrupted_training(
     name, images, labels, tmp_path
 ):
@@ -189,6 +197,7 @@ def largest_difference(left, right):
     return max(np.abs(a - b).max() for a, b in zip(left, right))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lost", ["moments", "step count"])
 def test_resume_tolerance_catches_lost_optimizer_state(lost, images, tmp_path):
     """The resume tests' tolerance is far below what a lost optimizer state leaves."""

@@ -1,6 +1,6 @@
 """Loads `.keras` files (or builds models), trains each one epoch, saves them.
 
-Usage: python -m tests.backends.continue_training IN_DIR|new OUT_DIR KIND...
+Usage: python -m tests.programs.continue_training IN_DIR|new OUT_DIR KIND...
 
 For each KIND, loads `IN_DIR/KIND.keras` (or builds a new model), trains it
 one epoch and saves `OUT_DIR/KIND.keras`. Prints one JSON line, by kind:

@@ -1,6 +1,6 @@
 """One worker of a 2-worker MultiWorkerMirroredStrategy run on localhost.
 
-Usage: python -m tests.distribution.multi_worker PORT0 PORT1 INDEX OUT_DIR
+Usage: python -m tests.programs.multi_worker PORT0 PORT1 INDEX OUT_DIR
 
 Each worker trains the same GAN with a Checkpoint callback pointed at its own
 folder (OUT_DIR/worker-INDEX), so the test can see who wrote what, and saves

@@ -1,7 +1,7 @@
 """One process of a two-process JAX run of `DataParallel` on loopback.
 
-Usage: python -m tests.distribution.jax_multiprocess PROCESS_ID PORT OUT.npz
-       python -m tests.distribution.jax_multiprocess single - OUT.npz
+Usage: python -m tests.programs.jax_multiprocess PROCESS_ID PORT OUT.npz
+       python -m tests.programs.jax_multiprocess single - OUT.npz
 
 Two processes (ids 0 and 1) start JAX with `jax.distributed.initialize` on
 `localhost:PORT`, one CPU device each, and train the DCGAN (R1 on a subset,

@@ -1,6 +1,6 @@
 """Runs one train step on the backend in KERAS_BACKEND and saves the result.
 
-Usage: python -m tests.backends.one_step OUT.npz
+Usage: python -m tests.programs.one_step OUT.npz
 
 Every backend starts from the same weights (drawn with numpy from a fixed seed),
 the same batch and the same noise (a deterministic `sample_noise`), so the

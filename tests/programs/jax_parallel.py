@@ -1,7 +1,7 @@
 """Trains keras_gen models on one device and under Keras' JAX distribution API.
 
-Usage: python -m tests.distribution.jax_parallel data N OUT.npz
-       python -m tests.distribution.jax_parallel model OUT.npz
+Usage: python -m tests.programs.jax_parallel data N OUT.npz
+       python -m tests.programs.jax_parallel model OUT.npz
 
 `data N`: the DCGAN (R1 on a subset, an EMA), the CGAN, the VAE and Pix2Pix
 (dropout as its noise, the L1 term), each on one

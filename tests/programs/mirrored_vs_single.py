@@ -1,6 +1,6 @@
 """Trains the same GAN on one device and under MirroredStrategy on 2 logical CPUs.
 
-Usage: python -m tests.distribution.mirrored_vs_single OUT.npz KIND
+Usage: python -m tests.programs.mirrored_vs_single OUT.npz KIND
 
 Run in its own process: logical devices must be configured before TensorFlow
 starts. Saves the final weights and the logged losses of both runs.

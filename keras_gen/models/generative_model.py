@@ -18,8 +18,8 @@ NETWORK_SEED_STATE_KEY = "network_seed_state"
 #: Hooks of keras_gen 0.1's first interface, and what took their place. A
 #: subclass that still defines one fails at construction, saying which.
 RETIRED_HOOKS = {
-    "condition_spec": "the `condition` argument of the constructor "
-    "(a kg.conditions.Condition, or ClassLabel(num_classes))",
+    "condition_spec": "`self.condition`, set as a class attribute or in the "
+    "constructor (a kg.conditions.Condition, or ClassLabel(num_classes))",
     "condition_range": "Condition(value_range=...)",
     "condition_name": "Condition(name=...)",
     "sample_conditions": "a Condition subclass that overrides `sample`",

@@ -12,8 +12,11 @@ stays float64), so that mixed precision cannot overflow them.
 | `"least_squares"`  | ½(D(x) - 1)² + ½D(G(z))²                     | ½(D(G(z)) - 1)²     |
 | `"hinge"`          | relu(1 - D(x)) + relu(1 + D(G(z)))           | -D(G(z))            |
 | `"wasserstein"`    | D(G(z)) - D(x)                               | -D(G(z))            |
+| `"relativistic"`   | softplus(D(G(z)) - D(x))                     | softplus(D(x) - D(G(z))) |
 
-All terms are means over the batch.
+All terms are means over the batch. The relativistic pairing loss pairs the
+batch's real and generated images one to one, so its generator loss reads the
+logits of both.
 """
 
 import difflib
@@ -47,6 +50,10 @@ class AdversarialLoss:
             `fake_score`.
         supports_label_smoothing: whether one-sided label smoothing is
             meaningful for this objective.
+        relativistic: whether the generator's loss compares the logits of
+            generated images with those of real ones, so that the train
+            step computes both for it (`generator_loss(fake_logits,
+            real_logits)`).
 
     Example:
 
@@ -72,6 +79,7 @@ class AdversarialLoss:
 
     probabilistic = False
     supports_label_smoothing = False
+    relativistic = False
 
     def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
         """Returns the scalar loss the discriminator minimises.
@@ -84,8 +92,14 @@ class AdversarialLoss:
         """
         raise NotImplementedError
 
-    def generator_loss(self, fake_logits):
-        """Returns the scalar loss the generator minimises."""
+    def generator_loss(self, fake_logits, real_logits=None):
+        """Returns the scalar loss the generator minimises.
+
+        Args:
+            fake_logits: discriminator outputs on generated images.
+            real_logits: discriminator outputs on the batch's real images,
+                given only to a `relativistic` loss.
+        """
         raise NotImplementedError
 
     def get_config(self):
@@ -133,7 +147,7 @@ class NonSaturatingLoss(AdversarialLoss):
             0.0, at_least_float32(fake_logits)
         )
 
-    def generator_loss(self, fake_logits):
+    def generator_loss(self, fake_logits, real_logits=None):
         return _bce(1.0, at_least_float32(fake_logits))
 
 
@@ -157,7 +171,7 @@ class MinimaxLoss(NonSaturatingLoss):
     ```
     """
 
-    def generator_loss(self, fake_logits):
+    def generator_loss(self, fake_logits, real_logits=None):
         # log(1 - sigmoid(l)) == -softplus(l), stable for any logit.
         return -ops.mean(ops.softplus(at_least_float32(fake_logits)))
 
@@ -186,7 +200,7 @@ class LeastSquaresLoss(AdversarialLoss):
             ops.square(fake)
         )
 
-    def generator_loss(self, fake_logits):
+    def generator_loss(self, fake_logits, real_logits=None):
         return 0.5 * ops.mean(ops.square(at_least_float32(fake_logits) - 1.0))
 
 
@@ -211,7 +225,7 @@ class HingeLoss(AdversarialLoss):
             ops.relu(1.0 + at_least_float32(fake_logits))
         )
 
-    def generator_loss(self, fake_logits):
+    def generator_loss(self, fake_logits, real_logits=None):
         return -ops.mean(at_least_float32(fake_logits))
 
 
@@ -239,8 +253,50 @@ class WassersteinLoss(AdversarialLoss):
             at_least_float32(real_logits)
         )
 
-    def generator_loss(self, fake_logits):
+    def generator_loss(self, fake_logits, real_logits=None):
         return -ops.mean(at_least_float32(fake_logits))
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class RelativisticLoss(AdversarialLoss):
+    """The relativistic pairing loss, RpGAN (Jolicoeur-Martineau, 2019).
+
+    Each real image is scored against the generated image it is paired with:
+    the discriminator minimises `softplus(D(G(z)) - D(x))`, the generator
+    `softplus(D(x) - D(G(z)))`, means over the pairs of a batch. R3GAN
+    (Huang et al., 2024, "The GAN is dead; long live the GAN! A Modern GAN
+    Baseline") trains it with zero-centred gradient penalties on both real and
+    generated images: `GAN.compile(loss="relativistic", r1_penalty=gamma,
+    r2_penalty=gamma)`.
+
+    Example:
+
+    ```python
+    from keras import ops
+    import keras_gen as kg
+
+    loss = kg.losses.RelativisticLoss()
+    real, fake = ops.full((8, 1), 2.0), ops.zeros((8, 1))
+    float(loss.discriminator_loss(real, fake))  # softplus(-2) = 0.127...
+    float(loss.generator_loss(fake, real))      # softplus(2) = 2.127...
+    ```
+    """
+
+    relativistic = True
+
+    def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
+        difference = at_least_float32(fake_logits) - at_least_float32(real_logits)
+        return ops.mean(ops.softplus(difference))
+
+    def generator_loss(self, fake_logits, real_logits=None):
+        if real_logits is None:
+            raise ValueError(
+                "The relativistic loss compares generated images with real "
+                "ones: pass `real_logits`, the discriminator's outputs on the "
+                "batch's real images."
+            )
+        difference = at_least_float32(real_logits) - at_least_float32(fake_logits)
+        return ops.mean(ops.softplus(difference))
 
 
 ALIASES = {
@@ -249,6 +305,7 @@ ALIASES = {
     "least_squares": LeastSquaresLoss,
     "hinge": HingeLoss,
     "wasserstein": WassersteinLoss,
+    "relativistic": RelativisticLoss,
 }
 
 
@@ -257,8 +314,8 @@ def get(identifier):
 
     Args:
         identifier: one of `"non_saturating"`, `"minimax"`, `"least_squares"`,
-            `"hinge"`, `"wasserstein"`; a dict made by `serialize`; or an
-            `AdversarialLoss` instance, returned unchanged.
+            `"hinge"`, `"wasserstein"`, `"relativistic"`; a dict made by
+            `serialize`; or an `AdversarialLoss` instance, returned unchanged.
 
     Raises:
         ValueError: for an unknown name, naming the closest known ones.

@@ -1,9 +1,9 @@
-"""Penalties on a discriminator's input gradient: WGAN-GP and R1, as plain functions.
+"""Penalties on a discriminator's input gradient: WGAN-GP, R1 and R2, as plain functions.
 
 Each takes `critic`, a function from a batch of images to one logit per image
 (the model closes over the condition), and returns a scalar in at least
 float32. `GAN` adds them to the discriminator's loss (`compile(
-gradient_penalty=..., r1_penalty=..., r1_batch_size=...)`).
+gradient_penalty=..., r1_penalty=..., r2_penalty=..., r1_batch_size=...)`).
 """
 
 import keras
@@ -41,6 +41,13 @@ def r1(critic, real_images):
     """The R1 penalty's expectation `E[||grad critic(x)||^2]` on real images
     (Mescheder et al., 2018); the weight `gamma / 2` is the caller's."""
     return ops.mean(squared_gradient_norms(critic, real_images))
+
+
+def r2(critic, fake_images):
+    """The R2 penalty's expectation `E[||grad critic(x)||^2]` on generated
+    images (Roth et al., 2017; R3GAN, Huang et al., 2024), R1 on the other
+    side; the weight `gamma / 2` is the caller's."""
+    return ops.mean(squared_gradient_norms(critic, fake_images))
 
 
 def every_kth(structure, size, replicas=1):

@@ -20,6 +20,7 @@ ZEROS = ops.zeros((8, 1))
         ("least_squares", 0.5, 0.5),
         ("hinge", 2.0, 0.0),
         ("wasserstein", 0.0, 0.0),
+        ("relativistic", math.log(2), math.log(2)),
     ],
 )
 def test_losses_at_zero_logits(name, d_value, g_value):
@@ -27,14 +28,31 @@ def test_losses_at_zero_logits(name, d_value, g_value):
     assert float(loss.discriminator_loss(ZEROS, ZEROS)) == pytest.approx(
         d_value, abs=1e-6
     )
-    assert float(loss.generator_loss(ZEROS)) == pytest.approx(g_value, abs=1e-6)
+    assert float(loss.generator_loss(ZEROS, ZEROS)) == pytest.approx(g_value, abs=1e-6)
+
+
+def test_the_relativistic_loss_pairs_real_and_generated_images():
+    loss = losses.get("relativistic")
+    real = ops.convert_to_tensor(np.array([[2.0], [0.0], [-1.0]], "float32"))
+    fake = ops.convert_to_tensor(np.array([[0.0], [1.0], [-1.0]], "float32"))
+    # Pairs: (2, 0), (0, 1), (-1, -1); softplus(t) = log(1 + e^t).
+    d_expected = np.mean(np.log1p(np.exp([0 - 2, 1 - 0, -1 + 1])))
+    g_expected = np.mean(np.log1p(np.exp([2 - 0, 0 - 1, -1 + 1])))
+    assert float(loss.discriminator_loss(real, fake)) == pytest.approx(d_expected)
+    assert float(loss.generator_loss(fake, real)) == pytest.approx(g_expected)
+    # Pairing, not batch means: swapping two real images changes the loss.
+    swapped = ops.convert_to_tensor(np.array([[0.0], [2.0], [-1.0]], "float32"))
+    assert float(loss.generator_loss(fake, swapped)) != pytest.approx(g_expected)
+    with pytest.raises(ValueError, match="real_logits"):
+        loss.generator_loss(fake)
+    assert not loss.probabilistic and not loss.supports_label_smoothing
 
 
 @pytest.mark.parametrize("name", list(losses.ALIASES))
 def test_generator_loss_falls_as_discriminator_is_fooled(name):
     loss = losses.get(name)
-    fooled = float(loss.generator_loss(ops.full((8, 1), 2.0)))
-    caught = float(loss.generator_loss(ops.full((8, 1), -2.0)))
+    fooled = float(loss.generator_loss(ops.full((8, 1), 2.0), ZEROS))
+    caught = float(loss.generator_loss(ops.full((8, 1), -2.0), ZEROS))
     assert fooled < caught
 
 

@@ -36,8 +36,12 @@ def assert_finite(history):
         (tiny_gan, {}),
         (tiny_dcgan, {"label_smoothing": 0.1, "r1_penalty": 1.0}),
         (tiny_dcgan, {"loss": "wasserstein", "gradient_penalty": 10.0}),
+        (
+            tiny_dcgan,
+            {"loss": "relativistic", "r1_penalty": 1.0, "r2_penalty": 1.0},
+        ),
     ],
-    ids=["gan", "dcgan-r1", "dcgan-wgan-gp"],
+    ids=["gan", "dcgan-r1", "dcgan-wgan-gp", "dcgan-relativistic-r1-r2"],
 )
 def test_gans_train_with_float32_outputs_and_losses(policy, images, make, options):
     gan = make()

@@ -6,7 +6,12 @@ from keras_gen import losses as losses_module
 
 #: What `compile()`'s `"auto"` regularization means when the model's
 #: `compile_defaults()` says nothing: none.
-NO_REGULARIZATION = {"label_smoothing": 0.0, "r1_penalty": 0.0, "r1_batch_size": None}
+NO_REGULARIZATION = {
+    "label_smoothing": 0.0,
+    "r1_penalty": 0.0,
+    "r2_penalty": 0.0,
+    "r1_batch_size": None,
+}
 
 
 def resolve_auto(name, value, defaults):
@@ -49,8 +54,8 @@ def label_smoothing(value, loss):
     return value
 
 
-def r1_batch_size(value, r1_penalty):
-    """`value` as a positive int or `None`; warns when it has no effect."""
+def r1_batch_size(value, penalized):
+    """`value` as a positive int or `None`; warns when no penalty uses it."""
     if value is None:
         return None
     if isinstance(value, bool) or int(value) != value or value < 1:
@@ -58,10 +63,10 @@ def r1_batch_size(value, r1_penalty):
             "`r1_batch_size` must be a positive integer (real images per "
             f"batch for the R1 penalty) or None; got {value!r}."
         )
-    if not r1_penalty:
+    if not penalized:
         warnings.warn(
-            "`r1_batch_size` has no effect without `r1_penalty`; pass "
-            "r1_penalty=..., e.g. 0.3.",
+            "`r1_batch_size` has no effect without `r1_penalty` or "
+            "`r2_penalty`; pass r1_penalty=..., e.g. 0.3.",
             stacklevel=3,
         )
     return int(value)

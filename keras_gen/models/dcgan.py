@@ -3,10 +3,7 @@
 import keras
 
 from keras_gen import networks, validation
-from keras_gen.models.gan import GAN, default_optimizer
-
-#: The DCGAN recipe's learning rate for both networks (Radford et al., 2016).
-PAPER_LEARNING_RATE = 2e-4
+from keras_gen.models.gan import GAN
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -115,16 +112,13 @@ class DCGAN(GAN):
         r1_batch_size=16`); other losses get none. Pass the arguments to
         `compile()` to override.
         """
-        preset = self.preset_compile_defaults()
-        d_rate = preset.pop("d_learning_rate", PAPER_LEARNING_RATE)
-        g_rate = preset.pop("g_learning_rate", PAPER_LEARNING_RATE)
-        defaults = {
-            "d_optimizer": default_optimizer(d_rate),
-            "g_optimizer": default_optimizer(g_rate),
+        defaults = super().compile_defaults(loss)
+        optimizers = {
+            name: defaults.pop(name) for name in ("d_optimizer", "g_optimizer")
         }
-        if loss.probabilistic:
-            defaults.update({"label_smoothing": 0.1, **preset})
-        return defaults
+        if not loss.probabilistic:
+            return optimizers
+        return {"label_smoothing": 0.1, **defaults, **optimizers}
 
     def get_config(self):
         config = super().get_config()

@@ -8,10 +8,25 @@ from keras_gen import losses as losses_module
 from keras_gen.models import adversarial_options as options
 from keras_gen.models.generative_model import GenerativeModel
 
+#: The loss `compile(loss="auto")` takes without a preset's.
+DEFAULT_LOSS = "non_saturating"
 
-def default_optimizer(learning_rate=2e-4):
-    """Adam(learning_rate, beta_1=0.5); 2e-4 is the DCGAN paper's for both networks."""
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.5)
+
+#: The DCGAN paper's Adam settings for both networks (Radford et al., 2016).
+PAPER_LEARNING_RATE = 2e-4
+PAPER_BETA_1 = 0.5
+#: Keras' (and Adam's) default second-moment decay.
+KERAS_BETA_2 = 0.999
+
+
+def default_optimizer(
+    learning_rate=PAPER_LEARNING_RATE, beta_1=PAPER_BETA_1, beta_2=KERAS_BETA_2
+):
+    """Adam(learning_rate, beta_1, beta_2); by default the DCGAN paper's
+    Adam(2e-4, beta_1=0.5)."""
+    return keras.optimizers.Adam(
+        learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2
+    )
 
 
 def _policy_needs_loss_scaling():
@@ -291,9 +306,20 @@ class GAN(GenerativeModel):
             real_label=1.0 - self.label_smoothing,
         )
 
-    def generator_loss(self, fake_output, condition):
-        """The generator's adversarial loss."""
-        return self.adversarial_loss.generator_loss(adversarial_logits(fake_output))
+    def generator_loss(self, fake_output, condition, real_output=None):
+        """The generator's adversarial loss.
+
+        `real_output`, the discriminator's output on the batch's real
+        images, is computed and passed only for a relativistic loss
+        (`kg.losses.RelativisticLoss`); an override that does not use it may
+        leave it out of its signature.
+        """
+        real_logits = None if real_output is None else adversarial_logits(real_output)
+        if real_logits is None:
+            return self.adversarial_loss.generator_loss(adversarial_logits(fake_output))
+        return self.adversarial_loss.generator_loss(
+            adversarial_logits(fake_output), real_logits
+        )
 
     #: Names of the values `generator_terms` logs, in order; each is logged
     #: as its epoch mean under its name.
@@ -319,18 +345,33 @@ class GAN(GenerativeModel):
         """What `compile()` uses for the arguments it is not given, given the loss.
 
         Returns a dict with `d_optimizer` and `g_optimizer` (new instances on
-        every call) and any of `label_smoothing`, `r1_penalty` and
-        `r1_batch_size`, the values their `"auto"` takes; a missing key means
-        none of that regularization. A `GAN` returns Adam(2e-4, beta_1=0.5)
-        for both networks, the DCGAN paper's setting, and no regularization:
-        its networks are the user's, so nothing is tuned for them.
+        every call) and any of `label_smoothing`, `r1_penalty`, `r2_penalty`
+        and `r1_batch_size`, the values their `"auto"` takes; a missing key
+        means none of that regularization. A `GAN` returns Adam(2e-4,
+        beta_1=0.5) for both networks, the DCGAN paper's setting, and no
+        regularization: its networks are the user's, so nothing is tuned for
+        them. A preset's `"compile"` entries replace these: its learning
+        rates (`d_learning_rate`, `g_learning_rate`), Adam's `beta_1` and
+        `beta_2`, and its regularization (the `"r3gan"` preset: R1 and R2).
         Subclasses with their own networks return settings tuned for them
         (see `DCGAN`).
 
         Args:
             loss: the `kg.losses.AdversarialLoss` being compiled.
         """
-        return {"d_optimizer": default_optimizer(), "g_optimizer": default_optimizer()}
+        preset = self.preset_compile_defaults()
+        preset.pop("loss", None)  # compile()'s "auto" loss
+        adam = {
+            "beta_1": preset.pop("beta_1", PAPER_BETA_1),
+            "beta_2": preset.pop("beta_2", KERAS_BETA_2),
+        }
+        d_rate = preset.pop("d_learning_rate", PAPER_LEARNING_RATE)
+        g_rate = preset.pop("g_learning_rate", PAPER_LEARNING_RATE)
+        return {
+            "d_optimizer": default_optimizer(d_rate, **adam),
+            "g_optimizer": default_optimizer(g_rate, **adam),
+            **preset,
+        }
 
     # --- Compile ------------------------------------------------------------
 
@@ -338,9 +379,10 @@ class GAN(GenerativeModel):
         self,
         d_optimizer=None,
         g_optimizer=None,
-        loss="non_saturating",
+        loss="auto",
         gradient_penalty=0.0,
         r1_penalty="auto",
+        r2_penalty="auto",
         r1_batch_size="auto",
         label_smoothing="auto",
         d_steps=1,
@@ -352,7 +394,7 @@ class GAN(GenerativeModel):
 
         Arguments left out take the model's `compile_defaults(loss)`; the
         values used are plain attributes of the model afterwards
-        (`adversarial_loss`, `gradient_penalty`, `r1_penalty`,
+        (`adversarial_loss`, `gradient_penalty`, `r1_penalty`, `r2_penalty`,
         `r1_batch_size`, `label_smoothing`, `d_steps`, `reuse_fake_images`,
         `check_data`), and `get_compile_config()` records them.
 
@@ -362,9 +404,11 @@ class GAN(GenerativeModel):
                 beta_1=0.5)` for a `GAN`.
             g_optimizer: optimizer of the generator. Must be a different
                 instance from `d_optimizer`. Default: the model's.
-            loss: `"non_saturating"` (default), `"minimax"`,
-                `"least_squares"`, `"hinge"`, `"wasserstein"`, or a
-                `kg.losses.AdversarialLoss`.
+            loss: `"non_saturating"`, `"minimax"`, `"least_squares"`,
+                `"hinge"`, `"wasserstein"`, `"relativistic"` (the pairing
+                loss of RpGAN and R3GAN), or a `kg.losses.AdversarialLoss`.
+                `"auto"` (default): the preset's loss, else
+                `"non_saturating"`.
             gradient_penalty: weight of the WGAN-GP penalty
                 `E[(||grad D(x_hat)|| - 1)^2]` on random interpolates
                 `x_hat` of real and generated images (weight uniform in
@@ -377,8 +421,14 @@ class GAN(GenerativeModel):
                 `r1_batch_size` makes cheap. `"auto"` (default): the model's
                 `compile_defaults()` value, 0 for a `GAN` (and 0 whenever
                 `gradient_penalty` is set).
-            r1_batch_size: estimate the R1 penalty on about this many real
-                images of each batch: every k-th image, with
+            r2_penalty: weight `gamma` of the R2 penalty
+                `gamma / 2 * E[||grad D(G(z))||^2]` on generated images, R1's
+                twin on the other side (Roth et al., 2017; R3GAN trains with
+                both); 0 disables it. It costs another backward pass through
+                the discriminator. `"auto"` (default): the model's
+                `compile_defaults()` value, 0 for a `GAN`.
+            r1_batch_size: estimate the R1 (and R2) penalty on about this many
+                real (and generated) images of each batch: every k-th image, with
                 `k = batch_size // r1_batch_size`, which divides its cost by
                 about `k`. The penalty is a mean, so a subset estimates it
                 without bias. Under a distribution strategy `batch_size` is
@@ -413,19 +463,24 @@ class GAN(GenerativeModel):
                     f"`{name}`: a GAN has `d_optimizer` and `g_optimizer`, "
                     "and logs its own metrics."
                 )
+        if loss == "auto":
+            loss = self.preset_compile_defaults().get("loss", DEFAULT_LOSS)
         loss = losses_module.get(loss)
         defaults = {**options.NO_REGULARIZATION, **self.compile_defaults(loss)}
         gradient_penalty = options.penalty_weight(gradient_penalty, "gradient_penalty")
         if gradient_penalty:  # one penalty on D unless both are asked for
-            defaults["r1_penalty"] = 0.0
+            defaults["r1_penalty"] = defaults["r2_penalty"] = 0.0
         r1_penalty = options.penalty_weight(
             options.resolve_auto("r1_penalty", r1_penalty, defaults), "r1_penalty"
         )
-        if not r1_penalty:
+        r2_penalty = options.penalty_weight(
+            options.resolve_auto("r2_penalty", r2_penalty, defaults), "r2_penalty"
+        )
+        if not (r1_penalty or r2_penalty):
             defaults["r1_batch_size"] = None
         r1_batch_size = options.r1_batch_size(
             options.resolve_auto("r1_batch_size", r1_batch_size, defaults),
-            r1_penalty,
+            r1_penalty or r2_penalty,
         )
         label_smoothing = options.label_smoothing(
             options.resolve_auto("label_smoothing", label_smoothing, defaults), loss
@@ -441,6 +496,7 @@ class GAN(GenerativeModel):
         self.adversarial_loss = loss
         self.gradient_penalty = gradient_penalty
         self.r1_penalty = r1_penalty
+        self.r2_penalty = r2_penalty
         self.r1_batch_size = r1_batch_size
         self.label_smoothing = label_smoothing
         self.d_steps = options.d_steps(d_steps)
@@ -492,6 +548,7 @@ class GAN(GenerativeModel):
             "loss": losses_module.serialize(self.adversarial_loss),
             "gradient_penalty": self.gradient_penalty,
             "r1_penalty": self.r1_penalty,
+            "r2_penalty": self.r2_penalty,
             "r1_batch_size": self.r1_batch_size,
             "label_smoothing": self.label_smoothing,
             "d_steps": self.d_steps,
@@ -671,14 +728,17 @@ class GAN(GenerativeModel):
             loss = loss + self.gradient_penalty * penalties.gradient_penalty(
                 self._critic(condition), real_images, fake_images, weights
             )
-        if self.r1_penalty:
+        if self.r1_penalty or self.r2_penalty:
             if self.r1_batch_size is not None:  # an unbiased, cheaper estimate
                 replicas, _ = backend.replica_context()
-                real_images, condition = penalties.every_kth(
-                    (real_images, condition), self.r1_batch_size, replicas
+                real_images, fake_images, condition = penalties.every_kth(
+                    (real_images, fake_images, condition), self.r1_batch_size, replicas
                 )
-            r1 = penalties.r1(self._critic(condition), real_images)
-            loss = loss + 0.5 * self.r1_penalty * r1
+            critic = self._critic(condition)
+            if self.r1_penalty:
+                loss = loss + 0.5 * self.r1_penalty * penalties.r1(critic, real_images)
+            if self.r2_penalty:
+                loss = loss + 0.5 * self.r2_penalty * penalties.r2(critic, fake_images)
         return loss, (real_output, fake_output)
 
     def _generator_objective(self, fake_images, real_images, condition, training):
@@ -686,7 +746,16 @@ class GAN(GenerativeModel):
         fake_output = self.discriminator(
             self.discriminator_inputs(fake_images, condition), training=training
         )
-        adversarial = self.generator_loss(fake_output, condition)
+        if self.adversarial_loss.relativistic:
+            real_output = self.discriminator(
+                self.discriminator_inputs(
+                    ops.cast(real_images, fake_images.dtype), condition
+                ),
+                training=training,
+            )
+            adversarial = self.generator_loss(fake_output, condition, real_output)
+        else:
+            adversarial = self.generator_loss(fake_output, condition)
         if not self.generator_term_names:
             return adversarial, (adversarial, {})
         terms, logs = self.generator_terms(

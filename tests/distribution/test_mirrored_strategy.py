@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 TOLERANCE = 1e-4
 
 
-@pytest.mark.parametrize("kind", ["gan", "wgan_gp", "r1_subset"])
+@pytest.mark.parametrize("kind", ["gan", "wgan_gp", "r1_subset", "relativistic"])
 def test_mirrored_equals_single_device(tmp_path, kind):
     path = tmp_path / "result.npz"
     run_module("tests.programs.mirrored_vs_single", path, kind)

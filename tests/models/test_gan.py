@@ -331,6 +331,68 @@ def test_r1_penalty_is_added_to_the_discriminator_loss(images):
     assert losses[4.0]["g_loss"] == pytest.approx(losses[0.0]["g_loss"], rel=1e-5)
 
 
+@pytest.mark.parametrize(
+    "r1, r2, added",
+    [(0.0, 4.0, 8.0), (4.0, 4.0, 16.0), (0.0, 1.0, 2.0)],
+)
+def test_r2_penalty_is_added_to_the_discriminator_loss(images, r1, r2, added):
+    # Linear critic: ||grad D||^2 = ||2 w||^2 = 4 on real and generated images
+    # alike, so R1 and R2 each add gamma / 2 * 4.
+    losses = {}
+    for penalties in ((0.0, 0.0), (r1, r2)):
+        keras.utils.set_random_seed(0)
+        gan, unit = linear_critic_gan()
+        gan.discriminator.layers[-1].kernel.assign(2.0 * unit)
+        gan.compile(r1_penalty=penalties[0], r2_penalty=penalties[1])
+        losses[penalties] = gan.evaluate(
+            images, batch_size=8, verbose=0, return_dict=True
+        )
+    plain, penalised = losses[(0.0, 0.0)], losses[(r1, r2)]
+    assert penalised["d_loss"] == pytest.approx(plain["d_loss"] + added, rel=1e-5)
+    assert gan.get_compile_config()["r2_penalty"] == r2
+
+
+def test_r2_penalty_is_on_the_generated_images(images):
+    # D(x) = ||x||^2 / 2 has ||grad D(x)||^2 = ||x||^2: R2 is the mean squared
+    # norm of the generated images, whatever the real ones are.
+    gan = quadratic_critic_gan()
+    fakes = keras.ops.convert_to_tensor(images * 0.5)
+    critic = gan._critic(None)
+    expected = float(np.mean(np.sum(np.square(images * 0.5), axis=(1, 2, 3))))
+    value = kg.penalties.r2(critic, fakes)
+    assert float(keras.ops.convert_to_numpy(value)) == pytest.approx(expected, rel=1e-4)
+
+
+def test_the_relativistic_loss_scores_the_generator_against_real_images(images):
+    # A critic that outputs the mean pixel: D(x) - D(G(z)) is known, so the
+    # logged losses are the closed forms.
+    discriminator = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(1, kernel_initializer="ones", use_bias=False),
+        ]
+    )
+    generator = kg.networks.mlp_generator(LATENT_DIM, IMAGE_SHAPE, (8,))
+    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM, seed=0)
+    gan.compile(loss="relativistic")
+    assert gan.adversarial_loss.relativistic
+    real = images[:8]
+    fake = gan._generate(8, None, training=False)
+    r = np.mean(real, axis=(1, 2))
+    f = keras.ops.convert_to_numpy(keras.ops.mean(fake, axis=(1, 2)))
+    d_loss, (_, _) = gan._discriminator_objective(
+        keras.ops.convert_to_tensor(real), fake, None, training=False
+    )
+    assert float(d_loss) == pytest.approx(np.mean(np.logaddexp(0, f - r)), rel=1e-5)
+    g_loss, _ = gan._generator_objective(
+        fake, keras.ops.convert_to_tensor(real), None, training=False
+    )
+    assert float(g_loss) == pytest.approx(np.mean(np.logaddexp(0, r - f)), rel=1e-5)
+    history = fit(gan, images, epochs=1)
+    assert set(history.history) == {"d_loss", "g_loss"}  # no probability scores
+
+
 def quadratic_critic_gan():
     """A GAN whose critic is D(x) = ||x||^2 / 2, so that ||grad D(x)||^2 =
     ||x||^2 differs from image to image."""

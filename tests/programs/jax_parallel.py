@@ -3,8 +3,9 @@
 Usage: python -m tests.programs.jax_parallel data N OUT.npz
        python -m tests.programs.jax_parallel model OUT.npz
 
-`data N`: the DCGAN (R1 on a subset, an EMA), the CGAN, the VAE and Pix2Pix
-(dropout as its noise, the L1 term), each on one
+`data N`: the DCGAN (R1 on a subset, an EMA), the DCGAN with R3GAN's
+objective (the relativistic loss, R1 and R2 on a subset), the CGAN, the VAE
+and Pix2Pix (dropout as its noise, the L1 term), each on one
 device and under `DataParallel` over N host devices, on the same global
 batch; then a DCGAN trained one epoch under `DataParallel` with a
 `Checkpoint` and resumed for a second, under the distribution and on one
@@ -41,6 +42,17 @@ from tests.helpers import (  # noqa: E402
 )
 
 GLOBAL_BATCH = 16
+#: compile() options of each kind: R1 (and R2) on every 4th image of the batch.
+COMPILE = {
+    "dcgan": {"r1_batch_size": 4},
+    "wide_dcgan": {"r1_batch_size": 4},
+    "relativistic": {
+        "loss": "relativistic",
+        "r1_penalty": 1.0,
+        "r2_penalty": 1.0,
+        "r1_batch_size": 4,
+    },
+}
 RNG = np.random.default_rng(1)
 IMAGES = RNG.uniform(-1, 1, (64,) + IMAGE_SHAPE).astype("float32")
 LABELS = RNG.integers(0, 3, 64).astype("int32")
@@ -63,6 +75,7 @@ def build(kind, distribution=None):
     model = {
         # R1 on every 4th image of the global batch, and an EMA.
         "dcgan": lambda: tiny_dcgan(seed=0),
+        "relativistic": lambda: tiny_dcgan(seed=0),
         "cgan": lambda: tiny_cgan(seed=0),
         "vae": lambda: tiny_vae(seed=0),
         "pix2pix": lambda: tiny_pix2pix(seed=0),
@@ -70,7 +83,7 @@ def build(kind, distribution=None):
             "mnist", image_shape=IMAGE_SHAPE, latent_dim=4, base_filters=16, seed=0
         ),
     }[kind]()
-    model.compile(**({"r1_batch_size": 4} if "dcgan" in kind else {}))
+    model.compile(**COMPILE.get(kind, {}))
     return model
 
 
@@ -100,7 +113,7 @@ def record(results, name, model, logs):
 def data_parallel(path):
     results = {"devices": np.array(len(jax.devices()))}
     parallel = keras.distribution.DataParallel(devices=jax.devices())
-    for kind in ("dcgan", "cgan", "vae", "pix2pix"):
+    for kind in ("dcgan", "relativistic", "cgan", "vae", "pix2pix"):
         record(results, f"{kind}/single", *train(kind, None))
         model, logs = train(kind, parallel)
         record(results, f"{kind}/parallel", model, logs)

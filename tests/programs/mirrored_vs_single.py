@@ -33,6 +33,14 @@ def build(kind):
         "wgan_gp": {"gradient_penalty": 10.0, "loss": "wasserstein"},
         # R1 on every 4th image of the global batch: 2 of each replica's 8.
         "r1_subset": {"r1_penalty": 1.0, "r1_batch_size": 4},
+        # R3GAN's objective: each replica pairs its share of the real and
+        # generated images, as one device pairs the global batch.
+        "relativistic": {
+            "loss": "relativistic",
+            "r1_penalty": 1.0,
+            "r2_penalty": 1.0,
+            "r1_batch_size": 4,
+        },
     }[kind]
     model = tiny_gan(seed=0)
     rng = np.random.default_rng(1)

@@ -17,6 +17,7 @@ if native_logs.wanted():  # the `keras-gen` command: before TensorFlow loads
     native_logs.install()
 
 from keras_gen import (  # noqa: E402
+    augment,
     callbacks,
     conditions,
     data_check,
@@ -52,6 +53,7 @@ __all__ = [
     "GenerativeModel",
     "Pix2Pix",
     "__version__",
+    "augment",
     "callbacks",
     "conditions",
     "data_check",

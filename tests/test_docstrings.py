@@ -25,8 +25,11 @@ PUBLIC = {
             "LeastSquaresLoss",
             "HingeLoss",
             "WassersteinLoss",
+            "RelativisticLoss",
         )
     },
+    "kg.augment.DiffAugment": kg.augment.DiffAugment,
+    "kg.augment.AdaptiveAugment": kg.augment.AdaptiveAugment,
     **{
         f"kg.callbacks.{name}": getattr(kg.callbacks, name)
         for name in (

@@ -115,6 +115,18 @@ def replica_context():
     return 1, 0
 
 
+def mean_across_replicas(value):
+    """The mean of a per-replica scalar over the replicas under `tf.distribute`
+    (the global batch's, for per-replica means of equal batches); unchanged
+    elsewhere (a JAX distribution computes over the global batch)."""
+    replicas, _ = replica_context()
+    if replicas == 1:
+        return value
+    import tensorflow as tf
+
+    return tf.distribute.get_replica_context().all_reduce("MEAN", value)
+
+
 def lay_out_as_batch(values):
     """Per-example values drawn inside a step (a GAN's noise), laid out over
     devices like the input batch under a JAX `keras.distribution`; see
@@ -163,6 +175,7 @@ __all__ = [
     "default_jit_compile",
     "input_gradient",
     "lay_out_as_batch",
+    "mean_across_replicas",
     "minimize",
     "minimize_recorded",
     "record",

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gen import backend, penalties, validation
+from keras_gen import augment, backend, penalties, validation
 from keras_gen import losses as losses_module
 from keras_gen.models import adversarial_options as options
 from keras_gen.models.generative_model import GenerativeModel
@@ -224,6 +224,10 @@ class GAN(GenerativeModel):
         self.term_trackers = [
             keras.metrics.Mean(name=name) for name in self.generator_term_names
         ]
+        self.augment_probability_tracker = keras.metrics.Mean(
+            name="augment_probability"
+        )
+        self.augmentation = None  # until compile()
 
     @classmethod
     def from_preset(cls, name, **kwargs):
@@ -270,6 +274,15 @@ class GAN(GenerativeModel):
             )
         self.discriminator(self.discriminator_inputs(images, condition))
         self.image_shape = tuple(images.shape[1:])
+        # The chance each augmentation is applied (`compile(augmentation=)`):
+        # model state, which ADA adjusts in the train step.
+        self.augment_probability = self.add_weight(
+            shape=(),
+            initializer="zeros",
+            trainable=False,
+            name="augment_probability",
+            aggregation="only_first_replica",
+        )
         self._ema_weights = []
         if self.ema is not None:
             for variable in self.generator.trainable_variables:
@@ -387,6 +400,7 @@ class GAN(GenerativeModel):
         label_smoothing="auto",
         d_steps=1,
         reuse_fake_images=True,
+        augmentation=None,
         check_data=True,
         **kwargs,
     ):
@@ -396,7 +410,8 @@ class GAN(GenerativeModel):
         values used are plain attributes of the model afterwards
         (`adversarial_loss`, `gradient_penalty`, `r1_penalty`, `r2_penalty`,
         `r1_batch_size`, `label_smoothing`, `d_steps`, `reuse_fake_images`,
-        `check_data`), and `get_compile_config()` records them.
+        `augmentation`, `check_data`), and `get_compile_config()` records
+        them.
 
         Args:
             d_optimizer: optimizer (instance, name or config) of the
@@ -448,6 +463,15 @@ class GAN(GenerativeModel):
                 from fresh noise, as keras.io's GAN examples do, for a second
                 generator forward pass per step (`docs/benchmarks.md` has the
                 cost). Either way the same on every backend and compiler.
+            augmentation: differentiable augmentation of every image the
+                discriminator sees, real and generated, in both players'
+                updates (`kg.augment`): `None` (default), a policy such as
+                `"color,translation,cutout"` (DiffAugment, every operation
+                applied to every image), `"ada"` (adaptive discriminator
+                augmentation), or a `kg.augment.DiffAugment` or
+                `AdaptiveAugment`. Penalties are taken on the augmented
+                images. For a model whose condition is an image (`Pix2Pix`),
+                only the images are augmented, not the condition.
             check_data: check every batch in the train step (the images'
                 range, a condition's range) and stop `fit()` at the first bad
                 one with a `BadBatchError` naming it. Default True; False
@@ -501,6 +525,9 @@ class GAN(GenerativeModel):
         self.label_smoothing = label_smoothing
         self.d_steps = options.d_steps(d_steps)
         self.reuse_fake_images = options.flag(reuse_fake_images, "reuse_fake_images")
+        self.augmentation = augment.get(augmentation)
+        if self.augmentation is not None:
+            self.augment_probability.assign(self.augmentation.initial_probability)
         self.check_data = validation.check_flag(check_data, "check_data")
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self._compile_kwargs = dict(kwargs)
@@ -553,6 +580,7 @@ class GAN(GenerativeModel):
             "label_smoothing": self.label_smoothing,
             "d_steps": self.d_steps,
             "reuse_fake_images": self.reuse_fake_images,
+            "augmentation": augment.serialize(self.augmentation),
             "check_data": self.check_data,
             **self._compile_kwargs,
         }
@@ -569,6 +597,8 @@ class GAN(GenerativeModel):
         adversarial_loss = getattr(self, "adversarial_loss", None)
         if adversarial_loss is not None and adversarial_loss.probabilistic:
             trackers += [self.real_score_tracker, self.fake_score_tracker]
+        if self.augmentation is not None and self.augmentation.adaptive:
+            trackers.append(self.augment_probability_tracker)
         return trackers + self.term_trackers + [self.data_check_tracker]
 
     # --- The train step -------------------------------------------------------
@@ -618,6 +648,10 @@ class GAN(GenerativeModel):
                 ),
                 self.discriminator.trainable_variables,
             )
+
+        # ADA: the augmentation probability follows D's verdicts on real images.
+        if self.augmentation is not None and self.augmentation.adaptive:
+            self._adjust_augmentation(real_output, batch_size)
 
         # 3. The generator's update, scored by the updated discriminator.
         if self.reuse_fake_images:
@@ -690,6 +724,41 @@ class GAN(GenerativeModel):
             self.generator_inputs(noise, condition), training=training
         )
 
+    def _augmented(self, images):
+        """`images` augmented as `compile(augmentation=...)` asks, with draws
+        from `seed_generator` (each replica its rows of the global batch's)."""
+        if self.augmentation is None:
+            return images
+        batch_size = ops.shape(images)[0]
+
+        def uniform(tail):
+            return self._replica_share(
+                lambda size: keras.random.uniform(
+                    (size,) + tail, dtype=images.dtype, seed=self.seed_generator
+                ),
+                batch_size,
+            )
+
+        return augment.augment(
+            images,
+            self.augmentation.operations,
+            self.augment_probability,
+            uniform,
+            self.value_range,
+        )
+
+    def _adjust_augmentation(self, real_output, batch_size):
+        """ADA's update, from the mean sign of D's logits on the global batch's
+        real images; logs the probability."""
+        replicas, _ = backend.replica_context()
+        logits = ops.cast(adversarial_logits(real_output), "float32")
+        overfitting = backend.mean_across_replicas(ops.mean(ops.sign(logits)))
+        probability = self.augmentation.adjusted(
+            self.augment_probability, overfitting, batch_size * replicas
+        )
+        self.augment_probability.assign(probability)
+        self.augment_probability_tracker.update_state(probability)
+
     def _critic(self, condition):
         """`images -> real/fake logits` of the discriminator, for `condition`:
         the function the penalties (`kg.penalties`) differentiate."""
@@ -715,7 +784,8 @@ class GAN(GenerativeModel):
     def _discriminator_objective(self, real_images, fake_images, condition, training):
         """`(loss, (real_output, fake_output))` of a discriminator update."""
         # The penalties differentiate D at real images: give them the fakes' dtype.
-        real_images = ops.cast(real_images, fake_images.dtype)
+        real_images = self._augmented(ops.cast(real_images, fake_images.dtype))
+        fake_images = self._augmented(fake_images)
         real_output = self.discriminator(
             self.discriminator_inputs(real_images, condition), training=training
         )
@@ -744,14 +814,13 @@ class GAN(GenerativeModel):
     def _generator_objective(self, fake_images, real_images, condition, training):
         """`(loss, (adversarial loss, term logs))` of the generator update."""
         fake_output = self.discriminator(
-            self.discriminator_inputs(fake_images, condition), training=training
+            self.discriminator_inputs(self._augmented(fake_images), condition),
+            training=training,
         )
         if self.adversarial_loss.relativistic:
+            real = self._augmented(ops.cast(real_images, fake_images.dtype))
             real_output = self.discriminator(
-                self.discriminator_inputs(
-                    ops.cast(real_images, fake_images.dtype), condition
-                ),
-                training=training,
+                self.discriminator_inputs(real, condition), training=training
             )
             adversarial = self.generator_loss(fake_output, condition, real_output)
         else:

@@ -34,7 +34,9 @@ def data_parallel(request, tmp_path_factory):
     return request.param, dict(np.load(path))
 
 
-@pytest.mark.parametrize("kind", ["dcgan", "relativistic", "cgan", "vae", "pix2pix"])
+@pytest.mark.parametrize(
+    "kind", ["dcgan", "relativistic", "ada", "cgan", "vae", "pix2pix"]
+)
 def test_data_parallel_equals_one_device(data_parallel, kind):
     devices, results = data_parallel
     assert int(results["devices"]) == devices

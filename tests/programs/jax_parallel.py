@@ -4,7 +4,8 @@ Usage: python -m tests.programs.jax_parallel data N OUT.npz
        python -m tests.programs.jax_parallel model OUT.npz
 
 `data N`: the DCGAN (R1 on a subset, an EMA), the DCGAN with R3GAN's
-objective (the relativistic loss, R1 and R2 on a subset), the CGAN, the VAE
+objective (the relativistic loss, R1 and R2 on a subset) and with ADA, the
+CGAN, the VAE
 and Pix2Pix (dropout as its noise, the L1 term), each on one
 device and under `DataParallel` over N host devices, on the same global
 batch; then a DCGAN trained one epoch under `DataParallel` with a
@@ -52,6 +53,11 @@ COMPILE = {
         "r2_penalty": 1.0,
         "r1_batch_size": 4,
     },
+    "ada": {
+        "augmentation": kg.augment.AdaptiveAugment(
+            speed_images=64, initial_probability=0.5
+        )
+    },
 }
 RNG = np.random.default_rng(1)
 IMAGES = RNG.uniform(-1, 1, (64,) + IMAGE_SHAPE).astype("float32")
@@ -76,6 +82,7 @@ def build(kind, distribution=None):
         # R1 on every 4th image of the global batch, and an EMA.
         "dcgan": lambda: tiny_dcgan(seed=0),
         "relativistic": lambda: tiny_dcgan(seed=0),
+        "ada": lambda: tiny_dcgan(seed=0),
         "cgan": lambda: tiny_cgan(seed=0),
         "vae": lambda: tiny_vae(seed=0),
         "pix2pix": lambda: tiny_pix2pix(seed=0),
@@ -113,7 +120,7 @@ def record(results, name, model, logs):
 def data_parallel(path):
     results = {"devices": np.array(len(jax.devices()))}
     parallel = keras.distribution.DataParallel(devices=jax.devices())
-    for kind in ("dcgan", "relativistic", "cgan", "vae", "pix2pix"):
+    for kind in ("dcgan", "relativistic", "ada", "cgan", "vae", "pix2pix"):
         record(results, f"{kind}/single", *train(kind, None))
         model, logs = train(kind, parallel)
         record(results, f"{kind}/parallel", model, logs)

@@ -22,6 +22,7 @@ tf.config.set_logical_device_configuration(
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+import keras_gen as kg  # noqa: E402
 from tests.helpers import IMAGE_SHAPE, tiny_gan  # noqa: E402
 
 GLOBAL_BATCH = 16
@@ -40,6 +41,13 @@ def build(kind):
             "r1_penalty": 1.0,
             "r2_penalty": 1.0,
             "r1_batch_size": 4,
+        },
+        # ADA: each replica augments its rows as one device does, and the
+        # probability follows the global batch's verdicts.
+        "ada": {
+            "augmentation": kg.augment.AdaptiveAugment(
+                speed_images=64, initial_probability=0.5
+            )
         },
     }[kind]
     model = tiny_gan(seed=0)
@@ -66,6 +74,7 @@ def train(kind, strategy):
         model = build(kind)
     history = model.fit(dataset, epochs=2, verbose=0)
     weights = [keras.ops.convert_to_numpy(v) for v in model.trainable_variables]
+    weights.append(keras.ops.convert_to_numpy(model.augment_probability))
     return weights, history.history, model.distribute_strategy.num_replicas_in_sync
 
 

@@ -3,8 +3,10 @@
 For each model, in one process, it trains keras_gen's model and a minimal
 hand-written Keras model (`keras.Model` with its own `train_step`, as in the
 keras.io GAN and VAE examples) with the same networks, batch, losses and
-optimizers, on the same in-memory batch, and prints images/s of both and their
-ratio (keras_gen / hand-written; >= 1.0 means keras_gen is not slower).
+optimizers and the same compiler (XLA or not), on the same in-memory batch,
+and prints images/s of both and their
+ratio (keras_gen / hand-written; >= 1.0 means keras_gen is not slower), and
+the steps per second of both.
 
 Both are timed with `fit(verbose=0)` over the same number of steps, after a
 warm-up fit that traces and compiles the step; the timed fits alternate
@@ -20,8 +22,9 @@ reference twice (its generator update draws fresh noise); `--fresh-fake-images`
 gives keras_gen that step too, so that the ratio measures what keras_gen's
 abstractions cost on the same math.
 
-Rows: the classic MLP GAN (batch 100), DCGAN 28x28 and 64x64 (batch 128),
-CGAN and VAE (batch 128) on the active backend. The hand-written GAN steps are
+Rows: the classic MLP GAN (batch 100), DCGAN 28x28 and 64x64, the
+`"r3gan"` preset's networks at 28x28, CGAN and VAE (batch 128) on the active
+backend. The hand-written GAN steps are
 written for TensorFlow (GradientTape), PyTorch (autograd) and JAX (the
 stateless `train_step(state, data)` of Keras' JAX guide, with the two
 optimizers in a `MultiOptimizer`); the VAE uses Keras' own train step with a
@@ -29,8 +32,12 @@ optimizers in a `MultiOptimizer`); the VAE uses Keras' own train step with a
 without `fit()` instead: what `fit()` itself costs per step. `--all-backends`
 runs the script once per installed backend and prints every row.
 
-`--compare-data-check` times keras_gen's model with its per-batch data check
-(the default) against `compile(check_data=False)`: what the check costs.
+`--compare-option NAME=VALUE` (repeatable) times keras_gen's model compiled
+with that option against the same model without it, and prints the ratio
+(with / without): what an option such as `augmentation=ada`,
+`loss=relativistic` or `r2_penalty=0.3` costs per step. `--compare-data-check`
+is `--compare-option check_data=False`: the per-batch data check's cost, as
+the speed gained without it.
 
 `--compare-precision mixed_bfloat16` times keras_gen's model under that policy
 against the same model in float32 instead, on every row and backend, and prints
@@ -389,6 +396,10 @@ def keras_gen_model(kind, compile_kwargs):
             latent_dim=latent,
             seed=0,
         )
+    elif kind == "r3gan_28":  # the "r3gan" preset's networks, on BCE like the rest
+        batch, latent = 128, 64
+        model = kg.GAN.from_preset("r3gan", ema=None, seed=0)
+        shape = model.image_shape
     elif kind in ("dcgan_28", "dcgan_64"):
         size = 28 if kind == "dcgan_28" else 64
         batch, shape, latent = 128, (size, size, 1), 100
@@ -397,12 +408,16 @@ def keras_gen_model(kind, compile_kwargs):
         batch, shape, latent = 128, (28, 28, 1), 100
         model = kg.CGAN(num_classes=10, image_shape=shape, latent_dim=latent, seed=0)
     model.compile(
-        d_optimizer=_adam(),
-        g_optimizer=_adam(),
-        # The reference's losses: no R1 penalty, no label smoothing.
-        r1_penalty=0.0,
-        label_smoothing=0.0,
-        **compile_kwargs,
+        **{
+            "d_optimizer": _adam(),
+            "g_optimizer": _adam(),
+            # The reference's losses: no penalties, no label smoothing.
+            "loss": "non_saturating",
+            "r1_penalty": 0.0,
+            "r2_penalty": 0.0,
+            "label_smoothing": 0.0,
+            **compile_kwargs,
+        }
     )
     images = rng.uniform(-1, 1, (batch,) + shape).astype("float32")
     data = (images, rng.integers(0, 10, batch)) if kind == "cgan" else images
@@ -423,7 +438,10 @@ def hand_written_model(kind, model, data):
         model.latent_dim,
         num_classes=10 if kind == "cgan" else None,
     )
-    reference.compile(d_optimizer=_adam(), g_optimizer=_adam())
+    # The same compiler as keras_gen's model: the ratio is the step's own cost.
+    reference.compile(
+        d_optimizer=_adam(), g_optimizer=_adam(), jit_compile=model.jit_compile
+    )
     reference.built = True  # its networks are built; nothing of its own to create
     return reference
 
@@ -508,8 +526,32 @@ def measure(model, reference, batch, data, steps, repeats, bare_jax_loop=False):
     return take_turns([model, reference], dataset, batch, steps, repeats)
 
 
-STEPS = {"mlp_gan": 300, "dcgan_28": 30, "dcgan_64": 8, "cgan": 30, "vae": 100}
-ROWS = ("mlp_gan", "dcgan_28", "dcgan_64", "cgan", "vae")
+STEPS = {
+    "mlp_gan": 300,
+    "dcgan_28": 30,
+    "dcgan_64": 8,
+    "r3gan_28": 8,
+    "cgan": 30,
+    "vae": 100,
+}
+ROWS = ("mlp_gan", "dcgan_28", "dcgan_64", "r3gan_28", "cgan", "vae")
+#: compile() options the VAE rows take; the others are the GANs'.
+VAE_OPTIONS = ("check_data", "jit_compile", "steps_per_execution")
+
+
+def option(text):
+    """`NAME=VALUE` from the command line: the value as a Python literal
+    (`r1_penalty=0.3`, `check_data=False`), else as a string
+    (`augmentation=ada`)."""
+    import ast
+
+    name, separator, value = text.partition("=")
+    if not separator or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value
 
 
 def against_hand_written(kind, steps, repeats, compile_kwargs, bare_jax_loop=False):
@@ -523,7 +565,8 @@ def against_hand_written(kind, steps, repeats, compile_kwargs, bare_jax_loop=Fal
         f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(model.jit_compile):<5}  "
         f"keras_gen {ours:8.1f} img/s  {name} {theirs:8.1f} img/s  "
         f"ratio {ours / theirs:.2f}  |  per CPU-second {ours_cpu:8.1f} vs "
-        f"{theirs_cpu:8.1f}  ratio {ours_cpu / theirs_cpu:.2f}",
+        f"{theirs_cpu:8.1f}  ratio {ours_cpu / theirs_cpu:.2f}  |  steps/s "
+        f"{ours / batch:.1f} vs {theirs / batch:.1f}",
         flush=True,
     )
 
@@ -545,23 +588,21 @@ def against_float32(kind, policy, steps, repeats, compile_kwargs):
     )
 
 
-def against_unchecked(kind, steps, repeats, compile_kwargs):
-    """keras_gen's model with its per-batch data check against the same model
-    compiled with `check_data=False`: what the check costs."""
+def against_option(kind, option, value, steps, repeats, compile_kwargs):
+    """keras_gen's model compiled with `option=value` against the same model
+    without it (the row's baseline compile): what the option costs per step."""
     models = []
-    for check_data in (True, False):
-        model, batch, data = keras_gen_model(
-            kind, {**compile_kwargs, "check_data": check_data}
-        )
+    for extra in ({}, {option: value}):
+        model, batch, data = keras_gen_model(kind, {**compile_kwargs, **extra})
         models.append(model)
-    (checked, checked_cpu), (unchecked, unchecked_cpu) = take_turns(
+    (without, without_cpu), (with_, with_cpu) = take_turns(
         models, _dataset(data), batch, steps, repeats
     )
     print(
         f"{BACKEND:<10} {kind:<9} batch {batch:>3}  jit {str(model.jit_compile):<5}  "
-        f"checked {checked:8.1f} img/s  unchecked {unchecked:8.1f} img/s  "
-        f"ratio {checked / unchecked:.3f}  |  per CPU-second ratio "
-        f"{checked_cpu / unchecked_cpu:.3f}",
+        f"{option}={value!r}: with {with_:8.1f} img/s  without {without:8.1f} img/s  "
+        f"ratio {with_ / without:.3f}  |  per CPU-second ratio "
+        f"{with_cpu / without_cpu:.3f}",
         flush=True,
     )
 
@@ -573,12 +614,15 @@ def run(
     compile_kwargs,
     compare_precision=None,
     bare_jax_loop=False,
-    compare_data_check=False,
+    compare_options=(),
 ):
     for kind in models:
         steps = max(2, int(STEPS[kind] * steps_scale))
-        if compare_data_check:
-            against_unchecked(kind, steps, repeats, compile_kwargs)
+        if compare_options:
+            for option, value in compare_options:
+                if kind == "vae" and option not in VAE_OPTIONS:
+                    continue  # a GAN's option
+                against_option(kind, option, value, steps, repeats, compile_kwargs)
         elif compare_precision:
             against_float32(kind, compare_precision, steps, repeats, compile_kwargs)
         else:
@@ -608,8 +652,19 @@ def main():
     parser.add_argument(
         "--compare-data-check",
         action="store_true",
-        help="instead of the hand-written rows, time keras_gen with its "
-        "per-batch data check against compile(check_data=False), every row",
+        help="instead of the hand-written rows, time keras_gen with "
+        "compile(check_data=False) against its default per-batch data check, "
+        "every row (the same as --compare-option check_data=False)",
+    )
+    parser.add_argument(
+        "--compare-option",
+        type=option,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="instead of the hand-written rows, time keras_gen compiled with "
+        "this option against without it, every row; repeatable "
+        "(augmentation=ada, loss=relativistic, r2_penalty=0.3)",
     )
     parser.add_argument(
         "--bare-jax-loop",
@@ -662,7 +717,7 @@ def main():
         compile_kwargs,
         args.compare_precision,
         args.bare_jax_loop,
-        args.compare_data_check,
+        args.compare_option + [("check_data", False)] * args.compare_data_check,
     )
 
 

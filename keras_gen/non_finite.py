@@ -4,6 +4,7 @@ import math
 import threading
 
 import keras
+import numpy as np
 
 from keras_gen import data_check
 
@@ -113,7 +114,11 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
         """What the data check's findings say is wrong, or None."""
         if values is None or self._training_model is None:
             return None
-        return data_check.describe(list(values), self._training_model)
+        # One copy to the host: iterating the tensor would run an op per value.
+        values = np.asarray(keras.ops.convert_to_numpy(values), dtype="float64")
+        if not values[: len(data_check.FINDINGS)].any():
+            return None  # the usual case, decided without describing
+        return data_check.describe(values.tolist(), self._training_model)
 
     def handle_non_finite(self, error):
         """Called with the `NonFiniteLossError` of the first bad batch; raises it.

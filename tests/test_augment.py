@@ -198,11 +198,16 @@ def test_ada_state_is_saved_and_a_resume_is_exact(images, tmp_path):
     assert float(restored.augment_probability) == float(resumed.augment_probability)
 
 
-def test_conditional_models_accept_augmentation(images, labels):
+def test_conditional_models_accept_the_options_of_a_modern_gan(images, labels):
+    # Issue 37: the relativistic loss, R1 and R2 and augmentation, together.
+    recipe = dict(loss="relativistic", r1_penalty=1.0, r2_penalty=1.0)
     cgan = tiny_cgan()
-    cgan.compile(augmentation="ada")
-    assert "augment_probability" in fit(cgan, images, labels, epochs=1).history
+    cgan.compile(augmentation="ada", **recipe)
+    history = fit(cgan, images, labels, epochs=1).history
+    assert "augment_probability" in history
+    assert np.isfinite(history["d_loss"]).all()
     pix2pix = tiny_pix2pix()
-    pix2pix.compile(augmentation="translation,cutout")
+    pix2pix.compile(augmentation="translation,cutout", **recipe)
     history = fit(pix2pix, *pairs_of(images), epochs=1)
     assert np.isfinite(history.history["l1"]).all()
+    assert np.isfinite(history.history["d_loss"]).all()

@@ -72,6 +72,10 @@ PUBLIC = {
             "dcgan_discriminator",
             "vae_encoder",
             "vae_decoder",
+            "r3gan_generator",
+            "r3gan_discriminator",
+            "GroupedConv2D",
+            "GenerativeBasis",
         )
     },
 }

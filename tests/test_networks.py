@@ -100,3 +100,136 @@ def test_vae_networks(shape):
     decoder = kg.networks.vae_decoder(shape, latent_dim=5)
     assert [tuple(s) for s in encoder.output_shape] == [(None, 5), (None, 5)]
     assert decoder.output_shape == (None,) + shape
+
+
+SMALL_R3GAN = dict(width=8, group_size=8, expansion=2)
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3), (16, 28, 1)])
+def test_r3gan_networks_fit_the_shape(shape):
+    generator = networks.r3gan_generator(latent_dim=6, image_shape=shape, **SMALL_R3GAN)
+    discriminator = networks.r3gan_discriminator(image_shape=shape, **SMALL_R3GAN)
+    assert generator.output_shape == (None,) + shape
+    assert discriminator.output_shape == (None, 1)
+    images = np.asarray(generator(np.ones((2, 6), "float32")))
+    assert images.shape == (2,) + shape and np.all(np.isfinite(images))
+    assert np.asarray(discriminator(images)).shape == (2, 1)
+
+
+def _residual_adds(model):
+    return [layer for layer in model.layers if type(layer).__name__ == "Add"]
+
+
+def test_r3gan_blocks_start_as_the_identity():
+    # Fix-up: each block's last convolution is zeros, so its output is its input.
+    import keras
+
+    discriminator = networks.r3gan_discriminator(
+        image_shape=(28, 28, 1), blocks_per_stage=2, **SMALL_R3GAN
+    )
+    adds = _residual_adds(discriminator)
+    assert len(adds) == 3 * 2  # 3 resolutions (7, 14, 28), 2 blocks each
+    probe = keras.Model(
+        discriminator.input,
+        [output for add in adds for output in (add.input[0], add.output)],
+    )
+    outputs = probe(np.random.default_rng(0).normal(size=(2, 28, 28, 1)))
+    for block_input, block_output in zip(outputs[::2], outputs[1::2]):
+        np.testing.assert_allclose(np.asarray(block_output), np.asarray(block_input))
+
+
+def test_r3gan_initialisation_follows_the_paper():
+    # Branch layers: N(0, (gain * L**-0.25 / sqrt(fan_in))^2) for L blocks.
+    discriminator = networks.r3gan_discriminator(
+        image_shape=(28, 28, 1), width=64, blocks_per_stage=2
+    )
+    blocks = 3 * 2
+    gain = np.sqrt(2 / (1 + 0.2**2)) * blocks**-0.25
+    expand = [
+        layer
+        for layer in discriminator.layers
+        if type(layer).__name__ == "Conv2D" and layer.filters == 128
+    ]
+    assert len(expand) == blocks
+    kernel = np.concatenate([np.asarray(layer.kernel).ravel() for layer in expand])
+    assert np.std(kernel) == pytest.approx(gain / np.sqrt(64), rel=0.05)
+    grouped = [
+        np.asarray(layer.kernel).ravel()
+        for layer in discriminator.layers
+        if isinstance(layer, networks.GroupedConv2D)
+    ]
+    assert len(grouped) == blocks
+    fan_in = 16 * 3 * 3  # groups of 16 channels, a 3x3 kernel
+    assert np.std(np.concatenate(grouped)) == pytest.approx(
+        gain / np.sqrt(fan_in), rel=0.05
+    )
+
+
+def test_r3gan_widths_run_from_the_base_grid_up_in_both_networks():
+    widths = (16, 8, 8)
+    generator = networks.r3gan_generator(
+        latent_dim=4, image_shape=(28, 28, 1), widths=widths, group_size=8
+    )
+    discriminator = networks.r3gan_discriminator(
+        image_shape=(28, 28, 1), widths=widths, group_size=8
+    )
+
+    def channels_at(model):
+        return {
+            add.output.shape[1]: add.output.shape[-1] for add in _residual_adds(model)
+        }
+
+    assert channels_at(generator) == {7: 16, 14: 8, 28: 8}
+    assert channels_at(discriminator) == {7: 16, 14: 8, 28: 8}
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"widths": (16, 8)}, "needs 3 values"),
+        ({"width": 12, "group_size": 16}, "groups of 16 do not divide"),
+        ({"image_shape": (30, 30, 1)}, "(?i)image"),
+    ],
+)
+def test_r3gan_rejects_sizes_it_cannot_build(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        networks.r3gan_discriminator(**{"image_shape": (28, 28, 1), **kwargs})
+
+
+def test_grouped_convolution_computes_what_a_grouped_conv2d_does():
+    import keras
+
+    rng = np.random.default_rng(0)
+    images = rng.normal(size=(2, 6, 6, 8)).astype("float32")
+    ours = networks.GroupedConv2D(12, 3, groups=4)
+    reference = keras.layers.Conv2D(12, 3, padding="same", groups=4)
+    ours.build(images.shape)
+    reference.build(images.shape)
+    assert tuple(ours.kernel.shape) == tuple(reference.kernel.shape)
+    bias = rng.normal(size=(12,)).astype("float32")
+    kernel = rng.normal(size=tuple(reference.kernel.shape)).astype("float32")
+    ours.set_weights([kernel, bias])
+    reference.set_weights([kernel, bias])
+    np.testing.assert_allclose(
+        np.asarray(ours(images)), np.asarray(reference(images)), rtol=1e-4, atol=1e-4
+    )
+    with pytest.raises(ValueError, match="not a multiple of groups"):
+        networks.GroupedConv2D(10, 3, groups=4)
+
+
+def test_r3gan_preset_trains_saves_and_reloads(tmp_path):
+    import keras
+
+    model = kg.GAN.from_preset("r3gan", widths=(8, 8, 8), group_size=8, latent_dim=4)
+    assert model.preset == "r3gan" and model.ema == 0.999
+    model.compile()
+    assert isinstance(model.adversarial_loss, kg.losses.RelativisticLoss)
+    assert (model.r1_penalty, model.r2_penalty, model.r1_batch_size) == (0.05, 0.05, 16)
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1))
+    model.fit(images.astype("float32"), batch_size=32, epochs=1, verbose=0)
+    path = tmp_path / "r3gan.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(
+        np.asarray(reloaded.generate(3, seed=1)), np.asarray(model.generate(3, seed=1))
+    )

@@ -105,6 +105,18 @@ def default_jit_compile(model):
     return "auto"
 
 
+def default_reuse_fake_images(model):
+    """Whether a compiled GAN's generator update reuses the discriminator
+    update's images (`compile(reuse_fake_images="auto")`).
+
+    Yes, for one generator forward pass per step, except where TensorFlow
+    compiles the step with XLA (`model.jit_compile`): there, keeping the
+    first pass's gradient tape through the discriminator's update costs more
+    CPU time than a second forward pass (`docs/benchmarks.md`).
+    """
+    return not (BACKEND == "tensorflow" and model.jit_compile is True)
+
+
 def replica_context():
     """`(num_replicas, replica_id)` of the step running now; `(1, 0)` outside
     `tf.distribute` and on JAX and PyTorch."""

@@ -1,5 +1,7 @@
 """GAN: any generator and discriminator, trained with `compile()` and `fit()`."""
 
+import inspect
+
 import keras
 from keras import ops
 
@@ -103,7 +105,8 @@ class GAN(GenerativeModel):
     variables. The generator update scores the images of the last
     discriminator update again, with the updated discriminator, through the
     forward pass that made them, so a step runs the generator forward once
-    (`compile(reuse_fake_images=False)` generates anew for it). All
+    (`compile(reuse_fake_images=False)` generates anew for it, the default
+    where TensorFlow compiles the step with XLA). All
     randomness comes from the model's `seed_generator`.
 
     Logged metrics are epoch means: `d_loss`, `g_loss`, and for losses with a
@@ -185,6 +188,30 @@ class GAN(GenerativeModel):
                 "hidden_units": (256, 256),
             },
         },
+        "r3gan": {
+            "description": "R3GAN (Huang et al., 2024) sized for a CPU: its "
+            "residual networks without normalization, 64, 32 and 16 channels "
+            "at 7x7, 14x14 and 28x28 and one block per resolution "
+            "(kg.networks.r3gan_generator, r3gan_discriminator), the "
+            "relativistic loss with R1 and R2 on 16 images, Adam(2e-4, "
+            "beta_1=0, beta_2=0.99) and an average of the generator's weights.",
+            "networks": "r3gan",
+            "config": {
+                "image_shape": (28, 28, 1),
+                "latent_dim": 64,
+                "widths": (64, 32, 16),
+                "blocks_per_stage": 1,
+                "ema": 0.999,
+            },
+            "compile": {
+                "loss": "relativistic",
+                "r1_penalty": 0.05,
+                "r2_penalty": 0.05,
+                "r1_batch_size": 16,
+                "beta_1": 0.0,
+                "beta_2": 0.99,
+            },
+        },
     }
 
     def __init__(
@@ -233,30 +260,36 @@ class GAN(GenerativeModel):
     def from_preset(cls, name, **kwargs):
         """A model in the named configuration; `kwargs` override its arguments.
 
-        A preset with `"networks": "mlp"` (the `GAN`'s `"mlp"`) builds its
-        networks with `kg.networks.mlp_generator` and `mlp_discriminator`
-        for its `image_shape` and `hidden_units`; other presets are
-        constructor arguments (see `GenerativeModel.from_preset`).
+        A preset with `"networks"` builds its networks with that family of
+        `kg.networks` builders (`"mlp"`: `mlp_generator` and
+        `mlp_discriminator`; `"r3gan"`: `r3gan_generator` and
+        `r3gan_discriminator`), each given the configuration's arguments it
+        takes (`image_shape`, `latent_dim`, `hidden_units`, `width`, ...);
+        the rest go to the constructor (`latent_dim`, `ema`, `seed`). Other
+        presets are constructor arguments (see
+        `GenerativeModel.from_preset`).
 
         Args:
             name: a key of `presets` (see `list_presets()`).
-            **kwargs: arguments that replace the preset's (`image_shape`,
-                `latent_dim`, `hidden_units`) or go to the constructor
-                (`ema`, `seed`).
+            **kwargs: arguments that replace the preset's.
         """
         preset = cls.presets.get(name, {})
-        if preset.get("networks") != "mlp":
+        family = preset.get("networks")
+        if family is None:
             return super().from_preset(name, **kwargs)
         from keras_gen import networks
 
         config = {**preset["config"], **kwargs}
-        image_shape = validation.check_shape(config.pop("image_shape"), "image_shape")
-        hidden_units = tuple(config.pop("hidden_units"))
-        generator = networks.mlp_generator(
-            config["latent_dim"], image_shape, hidden_units
-        )
-        discriminator = networks.mlp_discriminator(image_shape, hidden_units)
-        return cls(generator, discriminator, preset=name, **config)
+        built, used = [], {"latent_dim"}
+        for builder in (f"{family}_generator", f"{family}_discriminator"):
+            build = getattr(networks, builder)
+            takes = set(inspect.signature(build).parameters) - {"name"}
+            built.append(build(**{k: v for k, v in config.items() if k in takes}))
+            used |= takes
+        constructor = {
+            k: v for k, v in config.items() if k not in used - {"latent_dim"}
+        }
+        return cls(*built, preset=name, **constructor)
 
     def build(self, input_shape=None):
         if self.latent_dim == 0 and self.condition is None:
@@ -399,7 +432,7 @@ class GAN(GenerativeModel):
         r1_batch_size="auto",
         label_smoothing="auto",
         d_steps=1,
-        reuse_fake_images=True,
+        reuse_fake_images="auto",
         augmentation=None,
         check_data=True,
         **kwargs,
@@ -456,13 +489,17 @@ class GAN(GenerativeModel):
                 `"auto"` (default): the model's value, 0 for a `GAN`.
             d_steps: discriminator updates per generator update, each on the
                 same real batch and fresh noise. Default 1.
-            reuse_fake_images: if True (default), the generator update scores
-                the images generated for the last discriminator update,
-                through that forward pass, as PyTorch's DCGAN example does:
-                a step runs the generator once. If False, it generates anew
-                from fresh noise, as keras.io's GAN examples do, for a second
-                generator forward pass per step (`docs/benchmarks.md` has the
-                cost). Either way the same on every backend and compiler.
+            reuse_fake_images: if True, the generator update scores the
+                images generated for the last discriminator update, through
+                that forward pass, as PyTorch's DCGAN example does: a step
+                runs the generator once. If False, it generates anew from
+                fresh noise, as keras.io's GAN examples do, for a second
+                generator forward pass per step. `"auto"` (default): True,
+                except for a step TensorFlow compiles with XLA, where the
+                second pass costs less than keeping the first through the
+                discriminator's update (`keras_gen.backend.
+                default_reuse_fake_images`; `docs/benchmarks.md` has the
+                costs).
             augmentation: differentiable augmentation of every image the
                 discriminator sees, real and generated, in both players'
                 updates (`kg.augment`): `None` (default), a policy such as
@@ -524,7 +561,11 @@ class GAN(GenerativeModel):
         self.r1_batch_size = r1_batch_size
         self.label_smoothing = label_smoothing
         self.d_steps = options.d_steps(d_steps)
-        self.reuse_fake_images = options.flag(reuse_fake_images, "reuse_fake_images")
+        if reuse_fake_images not in (True, False, "auto"):
+            raise ValueError(
+                "`reuse_fake_images` must be True, False or 'auto'; got "
+                f"{reuse_fake_images!r}."
+            )
         self.augmentation = augment.get(augmentation)
         if self.augmentation is not None:
             self.augment_probability.assign(self.augmentation.initial_probability)
@@ -543,6 +584,9 @@ class GAN(GenerativeModel):
             auto_scale_loss=False,
             **kwargs,
         )
+        if reuse_fake_images == "auto":  # decided by the compiler just chosen
+            reuse_fake_images = backend.default_reuse_fake_images(self)
+        self.reuse_fake_images = reuse_fake_images
 
     def _resolve_optimizers(self, d_optimizer, g_optimizer, auto_scale_loss):
         """The two optimizers, loss-scaled under "mixed_float16" and built."""

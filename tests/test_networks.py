@@ -1,8 +1,11 @@
+import keras
 import numpy as np
 import pytest
 
 import keras_gen as kg
 from keras_gen import networks
+
+to_numpy = keras.ops.convert_to_numpy
 
 
 @pytest.mark.parametrize(
@@ -33,7 +36,7 @@ def test_dcgan_networks_fit_the_shape(shape):
     assert generator.output_shape == (None,) + shape
     assert discriminator.output_shape == (None, 1)
     images = generator(np.zeros((2, 10), "float32"))
-    assert np.all(np.abs(np.asarray(images)) <= 1.0)
+    assert np.all(np.abs(to_numpy(images)) <= 1.0)
 
 
 def test_dcgan_64_follows_the_paper():
@@ -111,9 +114,9 @@ def test_r3gan_networks_fit_the_shape(shape):
     discriminator = networks.r3gan_discriminator(image_shape=shape, **SMALL_R3GAN)
     assert generator.output_shape == (None,) + shape
     assert discriminator.output_shape == (None, 1)
-    images = np.asarray(generator(np.ones((2, 6), "float32")))
+    images = to_numpy(generator(np.ones((2, 6), "float32")))
     assert images.shape == (2,) + shape and np.all(np.isfinite(images))
-    assert np.asarray(discriminator(images)).shape == (2, 1)
+    assert to_numpy(discriminator(images)).shape == (2, 1)
 
 
 def _residual_adds(model):
@@ -122,8 +125,6 @@ def _residual_adds(model):
 
 def test_r3gan_blocks_start_as_the_identity():
     # Fix-up: each block's last convolution is zeros, so its output is its input.
-    import keras
-
     discriminator = networks.r3gan_discriminator(
         image_shape=(28, 28, 1), blocks_per_stage=2, **SMALL_R3GAN
     )
@@ -135,7 +136,7 @@ def test_r3gan_blocks_start_as_the_identity():
     )
     outputs = probe(np.random.default_rng(0).normal(size=(2, 28, 28, 1)))
     for block_input, block_output in zip(outputs[::2], outputs[1::2]):
-        np.testing.assert_allclose(np.asarray(block_output), np.asarray(block_input))
+        np.testing.assert_allclose(to_numpy(block_output), to_numpy(block_input))
 
 
 def test_r3gan_initialisation_follows_the_paper():
@@ -197,8 +198,6 @@ def test_r3gan_rejects_sizes_it_cannot_build(kwargs, message):
 
 
 def test_grouped_convolution_computes_what_a_grouped_conv2d_does():
-    import keras
-
     rng = np.random.default_rng(0)
     images = rng.normal(size=(2, 6, 6, 8)).astype("float32")
     ours = networks.GroupedConv2D(12, 3, groups=4)
@@ -211,15 +210,13 @@ def test_grouped_convolution_computes_what_a_grouped_conv2d_does():
     ours.set_weights([kernel, bias])
     reference.set_weights([kernel, bias])
     np.testing.assert_allclose(
-        np.asarray(ours(images)), np.asarray(reference(images)), rtol=1e-4, atol=1e-4
+        to_numpy(ours(images)), to_numpy(reference(images)), rtol=1e-4, atol=1e-4
     )
     with pytest.raises(ValueError, match="not a multiple of groups"):
         networks.GroupedConv2D(10, 3, groups=4)
 
 
 def test_r3gan_preset_trains_saves_and_reloads(tmp_path):
-    import keras
-
     model = kg.GAN.from_preset("r3gan", widths=(8, 8, 8), group_size=8, latent_dim=4)
     assert model.preset == "r3gan" and model.ema == 0.999
     model.compile()

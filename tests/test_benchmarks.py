@@ -179,10 +179,10 @@ def test_quality_trains_on_a_part_of_the_digits_with_a_seed(tmp_path):
     output = run_module(
         "benchmarks.quality",
         *("--steps", "2", "--models", "dcgan-ada", "--num-samples", "100"),
-        *("--bootstrap-resamples", "5", "--seed", "3", "--train-digits", "64"),
+        *("--bootstrap-resamples", "5", "--seed", "3", "--train-digits", "256"),
         *("--data-dir", str(tmp_path)),
     )
-    assert "; seed 3, the first 64 training digits" in output, output
+    assert "; seed 3, the first 256 training digits" in output, output
     assert re.search(r"^\| dcgan-ada \| 2 \| \d+ \| ", output, re.M), output
 
 

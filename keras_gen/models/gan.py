@@ -280,14 +280,15 @@ class GAN(GenerativeModel):
         from keras_gen import networks
 
         config = {**preset["config"], **kwargs}
-        built, used = [], {"latent_dim"}
+        built, used = [], set()
         for builder in (f"{family}_generator", f"{family}_discriminator"):
             build = getattr(networks, builder)
             takes = set(inspect.signature(build).parameters) - {"name"}
             built.append(build(**{k: v for k, v in config.items() if k in takes}))
             used |= takes
+        # The noise size sizes the generator and is the model's too.
         constructor = {
-            k: v for k, v in config.items() if k not in used - {"latent_dim"}
+            k: v for k, v in config.items() if k not in used or k == "latent_dim"
         }
         return cls(*built, preset=name, **constructor)
 
@@ -561,7 +562,7 @@ class GAN(GenerativeModel):
         self.r1_batch_size = r1_batch_size
         self.label_smoothing = label_smoothing
         self.d_steps = options.d_steps(d_steps)
-        if reuse_fake_images not in (True, False, "auto"):
+        if not (isinstance(reuse_fake_images, bool) or reuse_fake_images == "auto"):
             raise ValueError(
                 "`reuse_fake_images` must be True, False or 'auto'; got "
                 f"{reuse_fake_images!r}."

@@ -40,15 +40,8 @@ differentiable or adaptive augmentation) and `r3gan`
 VAE's prior draws) truncated to those bounds (`generate(truncation=...)`, the
 truncation trick), as extra rows of the same trained model.
 
-`--models pix2pix` (in the default list) prints a second table, for
-image-to-image translation on the two MNIST tasks of `kg.datasets.make_pairs`
-(super-resolution from 7x7, inpainting half a digit): for each, a naive
-baseline (bicubic upsampling, which is the super-resolution input itself; the
-visible half with the mean training digit in the hidden half), the Pix2Pix
-U-Net trained on L1 alone, and `kg.Pix2Pix` (adversarial + 100 x L1), each
-trained for the same budget. Outputs for the 10,000 test inputs are scored
-against their targets (L1 and PSNR on [0, 1]), by the classifier's accuracy
-against the digits' labels, and by their Fréchet distance to the test digits.
+Image-to-image translation (Pix2Pix against L1 alone, CycleGAN) is measured by
+`benchmarks/translation.py`.
 """
 
 import argparse
@@ -60,7 +53,6 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
 from keras_gen.evaluation.evaluate import default_reference_images  # noqa: E402
@@ -179,7 +171,6 @@ def models():
         "cgan": cgan,
         "vae": vae,
         "vae-iwae": vae_iwae,
-        "pix2pix": None,  # the translation table: see translation_rows
         "stacked-dcgan": None,  # the Stacked MNIST table: see stacked_rows
     }
 
@@ -192,106 +183,8 @@ DEFAULT_MODELS = (
     "cgan",
     "vae",
     "vae-iwae",
-    "pix2pix",
     "stacked-dcgan",
 )
-
-TRANSLATION_BATCH_SIZE = 64
-
-
-def l1_only_unet():
-    """The Pix2Pix U-Net as a plain Keras model trained on L1 alone."""
-    unet = kg.networks.unet_generator((28, 28, 1))
-    unet.compile(optimizer=kg.models.gan.default_optimizer(), loss="mae")
-    return unet
-
-
-def naive_outputs(task, inputs, train_targets):
-    """The baseline without learning: the bicubic input for super-resolution;
-    for inpainting, the visible half with the mean training digit in the
-    hidden (mid-grey) half."""
-    if task == "super_resolution":
-        return inputs
-    mean_digit = train_targets.mean(axis=0)
-    # make_pairs fills the hidden half with mid-grey, 0.0 in [-1, 1], a value
-    # no MNIST pixel (k / 127.5 - 1 for whole k) takes.
-    hidden = inputs == 0.0
-    return np.where(hidden, mean_digit, inputs)
-
-
-def translation_rows(task, args, evaluator):
-    """`[(name, steps, images/s, scores)]` of the baseline, L1-only and Pix2Pix."""
-    train_inputs, train_targets, _ = kg.datasets.mnist_pair_arrays(
-        task, "train", args.data_dir
-    )
-    test_inputs, test_targets, test_labels = kg.datasets.mnist_pair_arrays(
-        task, "test", args.data_dir
-    )
-
-    def scores(outputs):
-        outputs01, targets01 = (outputs + 1) / 2, (test_targets + 1) / 2
-        result = evaluator.score_images(np.clip(outputs01, 0, 1), test_labels)
-        result["l1"] = kg.evaluation.mean_absolute_error(outputs01, targets01)
-        result["psnr"] = kg.evaluation.peak_signal_to_noise_ratio(outputs01, targets01)
-        return result
-
-    rows = [("naive", "", "", scores(naive_outputs(task, test_inputs, train_targets)))]
-    data = kg.datasets.paired_from_numpy(
-        train_inputs,
-        train_targets,
-        batch_size=TRANSLATION_BATCH_SIZE,
-        input_range=(-1, 1),
-        seed=args.seed,
-    )
-    for name in ("L1 only", "pix2pix"):
-        keras.utils.set_random_seed(args.seed)
-        if name == "pix2pix":
-            model = kg.Pix2Pix(image_shape=(28, 28, 1), seed=args.seed)
-            model.compile()
-        else:
-            model = l1_only_unet()
-        budget = Budget(seconds=args.budget, steps=args.steps)
-        model.fit(data, epochs=10_000, verbose=0, callbacks=[budget])
-        if name == "pix2pix":
-            outputs = model.translate(test_inputs)
-        else:
-            outputs = model.predict(test_inputs, batch_size=500, verbose=0)
-        rate = budget.steps * TRANSLATION_BATCH_SIZE / budget.elapsed
-        rows.append((name, budget.steps, rate, scores(outputs)))
-        print(
-            f"{task} {name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True
-        )
-        if args.save_samples:
-            columns = 8
-            grid = np.concatenate(
-                [test_inputs[:columns], outputs[:columns], test_targets[:columns]]
-            )
-            kg.visualization.save_image(
-                kg.visualization.image_grid(grid, columns),
-                pathlib.Path(args.save_samples)
-                / f"{task}-{name.replace(' ', '-')}.png",
-                scale=2,
-            )
-    return rows
-
-
-def print_translation_table(tables, length):
-    print(
-        f"\nImage-to-image translation, {length} per trained model; outputs for "
-        "the 10,000 MNIST test inputs."
-    )
-    print(
-        "| task | method | steps | images/s | L1 | PSNR (dB) | label accuracy | Fréchet distance | classifier score |"
-    )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for task, rows in tables.items():
-        for name, steps, rate, scores in rows:
-            rate = format(rate, ".0f") if rate != "" else "-"
-            print(
-                f"| {task} | {name} | {steps or '-'} | {rate} | {scores['l1']:.4f} | "
-                f"{scores['psnr']:.2f} | {scores['label_accuracy']:.4f} | "
-                f"{scores['frechet_distance']:.2f} | {scores['classifier_score']:.2f} |"
-            )
 
 
 def save_sample_grid(model, path, count=64):
@@ -496,11 +389,7 @@ def main():
     evaluator = kg.evaluation.Evaluator(bootstrap_resamples=args.bootstrap_resamples)
     train_digits = load_arrays("train", args.data_dir)[0][..., None] / 255.0
     names = args.models.split(",")
-    rows, tables, stacked = [], {}, None
-    if "pix2pix" in names:
-        names.remove("pix2pix")
-        for task in kg.datasets.TASKS:
-            tables[task] = translation_rows(task, args, evaluator)
+    rows, stacked = [], None
     if "stacked-dcgan" in names:
         names.remove("stacked-dcgan")
         stacked = stacked_rows(args, evaluator)
@@ -556,8 +445,6 @@ def main():
             save_sample_grid(model, pathlib.Path(args.save_samples) / f"{name}.png")
 
     length = f"{args.steps} steps" if args.steps else f"Budget {args.budget:.0f}s"
-    if tables:
-        print_translation_table(tables, length)
     if stacked:
         print(
             f"\nStacked MNIST, {length}; modes reached by "

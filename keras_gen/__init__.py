@@ -38,6 +38,7 @@ from keras_gen.models import (  # noqa: E402
     DCGAN,
     GAN,
     VAE,
+    CycleGAN,
     GenerativeModel,
     Pix2Pix,
 )
@@ -47,6 +48,7 @@ from keras_gen.visualization import plot_history  # noqa: E402
 __all__ = [
     "CGAN",
     "CVAE",
+    "CycleGAN",
     "DCGAN",
     "GAN",
     "VAE",

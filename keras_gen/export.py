@@ -14,6 +14,7 @@ shapes the model declares. For the models here:
 | a conditional GAN | `noise` and the condition (`labels` int32 `[None]` for a `CGAN`; the name, dtype and shape of the model's `condition`) → `images` | `sample` |
 | `VAE` (`CVAE`: and `labels`) | `z` float32 `[None, latent_dim]` → `images` | `encode`: `images` → `z_mean`, `z_log_var`; `sample` |
 | `Pix2Pix` | `inputs` float32 `[None, H, W, C_in]` → `images`, the translated inputs | none (no noise) |
+| `CycleGAN` | `images_a` float32 `[None, H, W, C_a]` → `images`, their translations into B (also named `a_to_b`) | `b_to_a`: `images_b` → `images` |
 
 `images` are float32 `[None, H, W, C]` in the model's `value_range`, and
 equal what `model.generate()` returns for the same inputs.

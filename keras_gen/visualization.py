@@ -4,7 +4,14 @@ import pathlib
 
 import numpy as np
 
-__all__ = ["image_grid", "plot_history", "save_gif", "save_image", "upscale"]
+__all__ = [
+    "image_grid",
+    "plot_history",
+    "save_gif",
+    "save_image",
+    "upscale",
+    "with_channels",
+]
 
 #: The smallest side, in pixels, that `upscale(grid, "auto")` enlarges a grid to.
 AUTO_SIDE = 512
@@ -55,6 +62,27 @@ def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
         left = padding + column * (width + padding)
         grid[top : top + height, left : left + width] = image
     return grid
+
+
+def with_channels(images, channels):
+    """`images` with `channels` channels, for showing images of several
+    kinds in one grid: grayscale repeated to colour, extra channels dropped.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_gen as kg
+
+    kg.visualization.with_channels(np.zeros((2, 8, 8, 1)), 3).shape  # (2, 8, 8, 3)
+    ```
+    """
+    images = np.asarray(images)
+    if images.shape[-1] == channels:
+        return images
+    if images.shape[-1] == 1:
+        return np.repeat(images, channels, axis=-1)
+    return images[..., :channels] if images.shape[-1] > channels else images
 
 
 def upscale(grid, factor="auto"):

@@ -173,3 +173,15 @@ def write_fake_mnist_npz(path, num_train, num_test=16):
 def run_module(module, *args, backend="tensorflow", env=None):
     """`python -m module args`; see `run_python`."""
     return run_python("-m", module, *args, backend=backend, env=env)
+
+
+def tiny_cyclegan(**kwargs):
+    """A CycleGAN between 8x8x1 and 8x8x3 images, networks of width 4."""
+    options = {"channels_b": 3, "base_filters": 4, "residual_blocks": 1}
+    options.update(history_size=4)
+    return kg.CycleGAN(image_shape=IMAGE_SHAPE, **{**options, **kwargs})
+
+
+def colour_of(images):
+    """Domain B images for `tiny_cyclegan`: the images in three tinted channels."""
+    return np.clip(images * np.array([1.0, 0.5, -0.5], "float32"), -1, 1)

@@ -147,19 +147,16 @@ def test_quality_trains_each_model_for_the_steps_asked(tmp_path):
     assert grid.size == (2 * (8 * 30 + 2),) * 2
 
 
-def test_quality_scores_translation_stacked_mnist_and_the_likelihood(tmp_path):
+def test_quality_scores_stacked_mnist_and_the_likelihood(tmp_path):
     write_fake_mnist_npz(tmp_path / "mnist.npz", 300)
     output = run_module(
         "benchmarks.quality",
-        *("--steps", "2", "--models", "pix2pix,stacked-dcgan,vae"),
+        *("--steps", "2", "--models", "stacked-dcgan,vae"),
         *("--num-samples", "50", "--mode-samples", "300"),
         *("--bootstrap-resamples", "5"),
         *("--importance-samples", "3", "--likelihood-images", "16"),
         *("--data-dir", str(tmp_path)),
     )
-    for task in ("super_resolution", "inpainting"):
-        for method in ("naive", "L1 only", "pix2pix"):
-            assert re.search(rf"^\| {task} \| {method} \| ", output, re.M), output
     assert re.search(
         r"^\| DCGAN\(image_shape=\(28, 28, 3\)\) \| 2 \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \|$",
         output,
@@ -172,6 +169,31 @@ def test_quality_scores_translation_stacked_mnist_and_the_likelihood(tmp_path):
     ), output
     assert "likelihood with k = 3 on 16 test digits" in output, output
     assert re.search(r"^\| vae \| 2 \|.*\| [\d.]+ \| [\d.]+ \|$", output, re.M), output
+
+
+def test_translation_scores_pix2pix_l1_alone_and_cyclegan(tmp_path):
+    write_fake_mnist_npz(tmp_path / "mnist.npz", 128, num_test=64)
+    output = run_module(
+        "benchmarks.translation",
+        *("--steps", "1", "--tasks", "outpainting", "--l1-weights", "100,10"),
+        *("--cyclegan", "--data-dir", str(tmp_path)),
+    )
+    for method in (
+        "naive",
+        "L1 only",
+        "pix2pix, L1 weight 100",
+        "pix2pix, L1 weight 10",
+        "L1 only, equal steps",
+    ):
+        assert re.search(rf"^\| outpainting \| {method} \| ", output, re.M), output
+    for method in ("real digits", "identity map", "per-pixel colour mapping"):
+        assert re.search(rf"^\| {method}.* \| - \| - \| [\d.]+ \| ", output, re.M)
+    assert re.search(
+        r'^\| CycleGAN.from_preset\("mnist"\) \| 1 \| \d+ \| [\d.]+ \| [\d.]+ \| '
+        r"[\d.]+ \| [\d.]+ \|$",
+        output,
+        re.M,
+    ), output
 
 
 def test_quality_trains_on_a_part_of_the_digits_with_a_seed(tmp_path):

@@ -319,6 +319,73 @@ def test_pix2pix_trains_samples_exports_and_evaluates_a_task(
     assert set(scores["skipped"]) == {"memorization_ratio", "near_copy_fraction"}
 
 
+def test_data_settings_for_two_domains_and_task_options():
+    unpaired = kg.CycleGAN(base_filters=4, residual_blocks=1).training_data
+    with pytest.raises(cli.UsageError, match="two domains takes --dataset mnist"):
+        DataSource("fashion_mnist").check(unpaired)
+    with pytest.raises(cli.UsageError, match="--task makes MNIST pairs"):
+        DataSource("mnist", task="inpainting").check(unpaired)
+    with pytest.raises(cli.UsageError, match="--factor .* --task super_resolution"):
+        DataSource("mnist", task="inpainting", factor=7).check(
+            kg.Pix2Pix(base_filters=4).training_data
+        )
+    assert DataSource("mnist").channels_b() == 3
+    assert DataSource("folder", data_dir="x", color_mode="grayscale").channels_b() == 1
+
+
+def test_a_folder_without_the_two_domains_names_them(tmp_path):
+    unpaired = kg.CycleGAN(base_filters=4, residual_blocks=1).training_data
+    source = DataSource("folder", data_dir=str(tmp_path))
+    with pytest.raises(cli.UsageError, match="trainA/ and trainB/"):
+        source.load(unpaired, batch_size=2, seed=0)
+
+
+@pytest.mark.slow
+def test_cyclegan_trains_samples_exports_and_evaluates_the_mnist_task(tmp_path, capsys):
+    mnist_file = write_fake_mnist_npz(tmp_path / "mnist.npz", 64, num_test=32)
+    run = tmp_path / "cyclegan"
+    argv = ["train", "cyclegan", "--data-dir", str(mnist_file), "--out", str(run)]
+    tiny = ["--batch-size", "16", "--base-filters", "4", "--residual-blocks", "1"]
+    assert cli.main([*argv, *tiny, "--verbose", "0", "--epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "(the translation task: digits and styled digits): 2 batches of 16" in out
+    assert settings(run)["preset"] == "mnist"
+    assert settings(run)["resolved"]["arguments"]["channels_b"] == 3
+    assert "cycle_a" in (run / "history.csv").read_text().splitlines()[0]
+    resume = ["train", "cyclegan", "--out", str(run), "--verbose", "0", "--resume"]
+    assert cli.main([*resume, "--epochs", "2"]) == 0
+
+    grid = tmp_path / "grid.png"
+    assert cli.main(["sample", str(run), "--num", "8", "--out", str(grid)]) == 0
+    height, width, _ = keras.utils.img_to_array(keras.utils.load_img(grid)).shape
+    assert 0.7 < height / width < 0.8  # six rows of eight
+    assert cli.main(["export", str(run), str(tmp_path / "export")]) == 0
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(run), "--num-samples", "8", "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"cycle_l1_a", "cycle_l1_b", "frechet_distance_b_to_a"} <= set(
+        scores["metrics"]
+    )
+    assert "label_accuracy_b_to_a" in scores["metrics"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["outpainting", "denoising"])
+def test_pix2pix_trains_the_new_tasks_and_super_resolution_by_seven(
+    task, tmp_path, mnist_file, capsys
+):
+    run = tmp_path / task
+    argv = ["train", "pix2pix", "--task", task, "--data-dir", str(mnist_file)]
+    tiny = ["--batch-size", "16", "--base-filters", "4", "--verbose", "0"]
+    assert cli.main([*argv, "--out", str(run), *tiny, "--epochs", "1"]) == 0
+    assert f"({task} pairs)" in capsys.readouterr().out
+    run7 = tmp_path / "sr7"
+    argv = ["train", "pix2pix", "--task", "super_resolution", "--factor", "7"]
+    argv += ["--data-dir", str(mnist_file), "--out", str(run7), *tiny, "--epochs", "1"]
+    assert cli.main(argv) == 0
+    assert settings(run7)["data"]["factor"] == 7
+
+
 @pytest.mark.slow
 def test_the_installed_entry_point_runs():
     result = subprocess.run(

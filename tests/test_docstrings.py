@@ -10,7 +10,7 @@ import keras_gen as kg
 PUBLIC = {
     **{
         f"kg.{name}": getattr(kg, name)
-        for name in ("GAN", "DCGAN", "CGAN", "VAE", "CVAE", "Pix2Pix")
+        for name in ("GAN", "DCGAN", "CGAN", "VAE", "CVAE", "Pix2Pix", "CycleGAN")
     },
     "kg.models.GenerativeModel": kg.models.GenerativeModel,
     "kg.conditions.Condition": kg.conditions.Condition,
@@ -57,11 +57,21 @@ PUBLIC = {
         )
     },
     "kg.visualization.image_grid": kg.visualization.image_grid,
+    "kg.visualization.with_channels": kg.visualization.with_channels,
     # kg.datasets.mnist is left out: its example may download on a machine with
     # network, and tests never download.
     **{
         f"kg.datasets.{name}": getattr(kg.datasets, name)
-        for name in ("read_idx", "from_numpy", "from_directory", "load")
+        for name in (
+            "read_idx",
+            "from_numpy",
+            "from_directory",
+            "load",
+            "make_pairs",
+            "unpaired_from_numpy",
+            "unpaired_from_directories",
+            "stylize_digits",
+        )
     },
     **{
         f"kg.networks.{name}": getattr(kg.networks, name)
@@ -76,6 +86,7 @@ PUBLIC = {
             "r3gan_discriminator",
             "GroupedConv2D",
             "GenerativeBasis",
+            "resnet_generator",
         )
     },
 }
@@ -86,7 +97,12 @@ def examples(obj):
 
 
 #: Examples that train and save or score, run in the slow tier (`-m slow`).
-SLOW = ("kg.evaluation.evaluate", "kg.callbacks.Checkpoint", "kg.Pix2Pix")
+SLOW = (
+    "kg.evaluation.evaluate",
+    "kg.callbacks.Checkpoint",
+    "kg.Pix2Pix",
+    "kg.CycleGAN",
+)
 
 
 @pytest.mark.parametrize(

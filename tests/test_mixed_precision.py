@@ -4,7 +4,15 @@ import keras
 import numpy as np
 import pytest
 
-from tests.helpers import IMAGE_SHAPE, tiny_cgan, tiny_dcgan, tiny_gan, tiny_vae
+from tests.helpers import (
+    IMAGE_SHAPE,
+    colour_of,
+    tiny_cgan,
+    tiny_cyclegan,
+    tiny_dcgan,
+    tiny_gan,
+    tiny_vae,
+)
 
 #: bfloat16 runs in the slow tier (`-m slow`), and on JAX, which refuses float16.
 POLICIES = ["mixed_float16", pytest.param("mixed_bfloat16", marks=pytest.mark.slow)]
@@ -90,6 +98,16 @@ def test_cgan_trains(policy, images):
     labels = np.arange(len(images)) % 3
     assert_finite(train(cgan, images, labels))
     assert cgan.generate(labels=[0, 1]).dtype == np.float32
+
+
+@pytest.mark.parametrize("policy", POLICIES, indirect=True)
+def test_cyclegan_trains(policy, images):
+    cyclegan = tiny_cyclegan()
+    cyclegan.compile()
+    if policy == "mixed_float16":
+        assert isinstance(cyclegan.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert_finite(train(cyclegan, images, colour_of(images)))
+    assert cyclegan.translate(colour_of(images[:2]), to="a").dtype == np.float32
 
 
 @pytest.mark.parametrize("policy", POLICIES, indirect=True)

@@ -127,6 +127,18 @@ def replica_context():
     return 1, 0
 
 
+def is_distributed():
+    """Whether a step would run over several devices: under a `tf.distribute`
+    strategy on TensorFlow, under a `keras.distribution` on JAX."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        return tf.distribute.has_strategy()
+    if BACKEND == "jax":
+        return keras.distribution.distribution() is not None
+    return False
+
+
 def mean_across_replicas(value):
     """The mean of a per-replica scalar over the replicas under `tf.distribute`
     (the global batch's, for per-replica means of equal batches); unchanged

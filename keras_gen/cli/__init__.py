@@ -81,6 +81,10 @@ def build_model(cls, settings):
         classes = source.num_classes()  # the data's, where they have labels
         if classes is not None:
             arguments["num_classes"] = classes
+    if "channels_b" in parameters and "channels_b" not in arguments:
+        channels = source.channels_b()  # a second domain's, where there is one
+        if channels is not None:
+            arguments["channels_b"] = channels
 
     def make(image_shape):
         filled = {"image_shape": image_shape, "seed": settings["seed"]}
@@ -121,6 +125,7 @@ def new_settings(args, cls):
         image_size=args.image_size,
         color_mode=args.color_mode or "rgb",
         task=args.task,
+        factor=args.factor,
     )
     preset = args.preset
     if preset is None:
@@ -218,7 +223,9 @@ def train(args):
     count = f"{batches:,} batches" if batches > 0 else "batches"
     shape = tuple(model.image_shape)
     preset = f" ({settings['preset']} preset)" if settings["preset"] else ""
-    examples = "pairs" if spec.kind == "pairs" else "images"
+    examples = {"pairs": "pairs", "unpaired": "images of each domain"}.get(
+        spec.kind, "images"
+    )
     print(
         f"Training {settings['model']}{preset} on {described}: {count} of "
         f"{settings['batch_size']} {examples} of shape {shape} per epoch."
@@ -459,7 +466,8 @@ def _common_train_options():
         "--data-dir",
         help="local data: for mnist a folder with mnist.npz or the IDX files; "
         "for 'folder' the image folder (side-by-side input|target files for "
-        "a model that trains on pairs); for a tensorflow-datasets name its "
+        "a model that trains on pairs; trainA/ and trainB/ for one that "
+        "trains on two domains); for a tensorflow-datasets name its "
         "data_dir",
     )
     data.add_argument(
@@ -474,6 +482,12 @@ def _common_train_options():
         "--task",
         choices=TASKS,
         help=f"the MNIST pairs of a model that trains on pairs (default {TASKS[0]})",
+    )
+    data.add_argument(
+        "--factor",
+        type=_positive,
+        help="the factor of --task super_resolution (default 4: 7x7 inputs; "
+        "7 gives 4x4)",
     )
     run = common.add_argument_group("run")
     run.add_argument("--out", type=pathlib.Path, required=True, help="run folder")

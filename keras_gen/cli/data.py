@@ -20,6 +20,9 @@ from keras_gen.datasets.catalog import image_features
 from keras_gen.datasets.directory import image_files
 
 CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
+#: The folders of the two domains under `--data-dir`, for a model that
+#: trains on two (the CycleGAN data sets' layout).
+UNPAIRED_FOLDERS = ("trainA", "trainB")
 #: The side of `--dataset folder` images without `--image-size`.
 FOLDER_IMAGE_SIZE = 64
 
@@ -41,6 +44,8 @@ class DataSource:
         color_mode: channels of folder images.
         task: the MNIST pairs a model that trains on pairs learns
             (`kg.datasets.TASKS`); `None` for its default.
+        factor: the factor of the MNIST super-resolution pairs; `None` for
+            `make_pairs`' default.
     """
 
     dataset: str = "mnist"
@@ -48,6 +53,7 @@ class DataSource:
     image_size: int = None
     color_mode: str = "rgb"
     task: str = None
+    factor: int = None
 
     def settings(self):
         """The settings as a JSON-ready dict."""
@@ -57,6 +63,30 @@ class DataSource:
 
     def check(self, spec):
         """Raises `DataError` unless these settings can give `spec`'s data."""
+        if spec.kind == "unpaired":
+            if self.dataset not in ("mnist", "folder"):
+                raise DataError(
+                    "a model that trains on two domains takes --dataset mnist "
+                    "(the MNIST translation task) or --dataset folder (images "
+                    f"of the domains in {UNPAIRED_FOLDERS[0]}/ and "
+                    f"{UNPAIRED_FOLDERS[1]}/ under --data-dir)"
+                )
+            if self.dataset == "mnist" and self.image_size not in (None, 28):
+                raise DataError(
+                    "the MNIST translation task is 28x28; leave out --image-size"
+                )
+            if self.task is not None:
+                raise DataError(
+                    "--task makes MNIST pairs; a model that trains on two "
+                    "domains learns the MNIST translation task"
+                )
+        if self.factor is not None and (
+            spec.kind != "pairs" or self.mnist_task() != "super_resolution"
+        ):
+            raise DataError(
+                "--factor is the factor of the MNIST super-resolution pairs; "
+                "use it with --task super_resolution"
+            )
         if spec.kind == "pairs":
             if self.dataset not in ("mnist", "folder"):
                 raise DataError(
@@ -66,7 +96,7 @@ class DataSource:
                 )
             if self.dataset == "mnist" and self.image_size not in (None, 28):
                 raise DataError("the MNIST pairs are 28x28; leave out --image-size")
-        elif self.task is not None:
+        elif self.task is not None and spec.kind == "images":
             raise DataError(
                 "--task makes MNIST pairs, for models that train on pairs; "
                 "this model trains on single images"
@@ -109,6 +139,8 @@ class DataSource:
             return (side, side, 1)
         if self.dataset == "folder":
             channels = CHANNELS[self.color_mode]
+            if spec.kind == "unpaired" and not size and self.data_dir:
+                return self._first_image_shape(channels)
             if spec.kind == "pairs" and not size and self.data_dir:
                 return self._first_half_shape(channels)
             side = size or FOLDER_IMAGE_SIZE
@@ -121,6 +153,16 @@ class DataSource:
                 f"the images of {self.dataset} differ in size; pass --image-size"
             )
         return (height, width, channels)
+
+    def channels_b(self):
+        """The channels of the second domain's images, for a model that
+        trains on two domains: 3 for the MNIST task (`kg.datasets.
+        mnist_unpaired`), `--color-mode`'s for a folder; `None` otherwise."""
+        if self.dataset == "mnist":
+            return 3
+        if self.dataset == "folder":
+            return CHANNELS[self.color_mode]
+        return None
 
     def num_classes(self):
         """The number of classes of the data's labels, or `None`."""
@@ -159,10 +201,25 @@ class DataSource:
         size = self.image_size
         image_size = (size, size) if size else None
         options = {"batch_size": batch_size, "seed": seed}
+        if spec.kind == "unpaired":
+            if self.dataset == "mnist":
+                return datasets.mnist_unpaired(data_dir=self.data_dir, **options)
+            dir_a, dir_b = self._unpaired_folders()
+            return datasets.unpaired_from_directories(
+                dir_a,
+                dir_b,
+                image_size=image_size,
+                color_mode=self.color_mode,
+                value_range=spec.value_range,
+                **options,
+            )
         if spec.kind == "pairs":
             if self.dataset == "mnist":
                 return datasets.mnist_pairs(
-                    self.mnist_task(), data_dir=self.data_dir, **options
+                    self.mnist_task(),
+                    data_dir=self.data_dir,
+                    **self._task_options(),
+                    **options,
                 )
             return datasets.paired_from_side_by_side(
                 self.data_dir,
@@ -199,6 +256,23 @@ class DataSource:
         """The MNIST pairs' task: `--task`, else super-resolution."""
         return self.task or datasets.TASKS[0]
 
+    def _task_options(self):
+        return {} if self.factor is None else {"factor": self.factor}
+
+    def _unpaired_folders(self):
+        """The two domains' folders under `data_dir`."""
+        folder = pathlib.Path(self.data_dir)
+        found = [folder / name for name in UNPAIRED_FOLDERS]
+        missing = [str(path) for path in found if not path.is_dir()]
+        if missing:
+            raise DataError(
+                f"a model that trains on two domains reads their images from "
+                f"{UNPAIRED_FOLDERS[0]}/ and {UNPAIRED_FOLDERS[1]}/ under "
+                f"--data-dir (the CycleGAN data sets' layout); "
+                f"{', '.join(missing)} is missing"
+            )
+        return found
+
     def _describe(self, spec, offline):
         """Which data, and why these: one plain line."""
         data_dir = self.data_dir
@@ -216,16 +290,30 @@ class DataSource:
             source = f"{self.dataset} from tensorflow-datasets"
         if spec.kind == "pairs" and self.dataset == "mnist":
             source += f" ({self.mnist_task()} pairs)"
+        if spec.kind == "unpaired" and self.dataset == "mnist":
+            source += " (the translation task: digits and styled digits)"
         return source
 
     def test_data(self, spec):
         """Held-out data the model is scored and shown on, as `evaluate()`'s
         `test_data` and `test_labels`: the test pairs of an MNIST task; `{}`
-        otherwise (evaluate's default, the MNIST test digits)."""
-        if spec.kind != "pairs" or self.dataset != "mnist":
+        otherwise (evaluate's default, the MNIST test digits). For the MNIST
+        translation task: its test images of both domains, scaled to [-1, 1],
+        and their labels (`labels_a`, `labels_b`, options of the model's
+        `heldout_metrics`)."""
+        if self.dataset != "mnist" or spec.kind == "images":
             return {}
+        if spec.kind == "unpaired":
+            a, labels_a, b, labels_b = datasets.mnist_unpaired_arrays(
+                "test", self.data_dir
+            )
+            return {
+                "test_data": (a / 127.5 - 1.0, b / 127.5 - 1.0),
+                "labels_a": labels_a,
+                "labels_b": labels_b,
+            }
         inputs, targets, labels = datasets.mnist_pair_arrays(
-            self.mnist_task(), "test", self.data_dir
+            self.mnist_task(), "test", self.data_dir, **self._task_options()
         )
         return {"test_data": (inputs, targets), "test_labels": labels}
 
@@ -254,6 +342,14 @@ class DataSource:
         builder = _tfds_builder(self.dataset, self.data_dir)
         _, label_key = image_features(builder)
         return None if label_key is None else builder.info.features[label_key]
+
+    def _first_image_shape(self, channels):
+        """The shape of the first image of the first domain's folder."""
+        import keras
+
+        files, _ = image_files(self._unpaired_folders()[0])
+        width, height = keras.utils.load_img(files[0]).size
+        return (height, width, channels)
 
     def _first_half_shape(self, channels):
         """The shape of one half of the first side-by-side file."""

@@ -5,7 +5,8 @@ the arguments of `MODEL`'s constructor and of its `compile()` that take plain
 values (numbers, strings, booleans, `None`, tuples of numbers), and the keys
 of its presets' configurations; their help comes from the class's docstring
 and their defaults from the signature and the presets. Two arguments come
-from the data instead: `image_shape` always, `num_classes` unless given.
+from the data instead: `image_shape` always, `num_classes` and `channels_b`
+(a second domain's channels) unless given.
 """
 
 import ast
@@ -18,7 +19,7 @@ from keras_gen.models import GenerativeModel
 #: `--preset`) or that have no command-line spelling.
 FILLED_IN = ("image_shape", "seed", "preset", "name", "dtype")
 #: Constructor arguments filled from the data when not given.
-FROM_THE_DATA = ("image_shape", "num_classes")
+FROM_THE_DATA = ("image_shape", "num_classes", "channels_b")
 
 REQUIRED = inspect.Parameter.empty
 

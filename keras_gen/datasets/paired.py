@@ -14,34 +14,57 @@ from keras_gen.datasets.arrays import check_images_and_labels, input_range_of
 from keras_gen.datasets.directory import COLOR_MODES, image_files
 
 #: The tasks `make_pairs` and `mnist_pairs` make pairs for.
-TASKS = ("super_resolution", "inpainting")
+TASKS = ("super_resolution", "inpainting", "outpainting", "denoising")
 
-#: The input of a super-resolution pair is the target shrunk by this factor
-#: (28x28 -> 7x7 on MNIST), then enlarged back.
+#: The default super-resolution factor: the input is the target shrunk
+#: 4-fold (28x28 -> 7x7 on MNIST), then enlarged back.
 DOWNSCALE = 4
+#: The fractions of an image inpainting can hide: a half, or three quarters.
+HIDDEN_FRACTIONS = (0.5, 0.75)
+#: Denoising inputs: a Gaussian blur of this standard deviation (pixels)...
+BLUR_SIGMA = 1.0
+#: ...then Gaussian noise of this standard deviation (in [0, 1] units).
+NOISE_STD = 0.2
 
 
 def _check_task(task):
     validation.check_choice(task, "task", TASKS)
 
 
-def make_pairs(images, task, value_range=(-1.0, 1.0), seed=0):
+def make_pairs(
+    images,
+    task,
+    value_range=(-1.0, 1.0),
+    seed=0,
+    factor=DOWNSCALE,
+    hidden_fraction=0.5,
+):
     """`(inputs, targets)` for an image-to-image task, made from images.
 
-    - `"super_resolution"`: the input is the image averaged over 4x4 blocks
-      (28x28 -> 7x7) and enlarged back to full size by bicubic
-      interpolation: the network sees a blurred version at the target's size
-      and restores the detail.
-    - `"inpainting"`: the input is the image with one half (top, bottom,
-      left or right, drawn per image with `seed`) set to the middle of
-      `value_range`, so the missing part is marked; the network completes it.
+    - `"super_resolution"`: the input is the image averaged over
+      `factor x factor` blocks (28x28 -> 7x7 for 4, -> 4x4 for 7) and
+      enlarged back to full size by bicubic interpolation: the network sees
+      a blurred version at the target's size and restores the detail.
+    - `"inpainting"`: the input is the image with part of it set to the
+      middle of `value_range`, so the missing part is marked; the network
+      completes it. `hidden_fraction=0.5` hides one half (top, bottom, left
+      or right), `0.75` three of the four quarters (one quarter stays), each
+      drawn per image with `seed`.
+    - `"outpainting"`: the input is the centre of the image (half its height
+      and width), the outer ring set to the middle of `value_range`; the
+      network extends the image past the centre's borders.
+    - `"denoising"` (enhancement): the input is the image blurred (Gaussian,
+      sigma 1 pixel) with Gaussian noise added (standard deviation 0.2 of
+      the range, drawn with `seed`), clipped to `value_range`.
 
     Args:
         images: `(N, H, W, C)` (or `(N, H, W)`) float images in
-            `value_range`; sides divisible by 4 for super-resolution.
+            `value_range`; sides divisible by `factor` for super-resolution.
         task: one of `TASKS`.
         value_range: range of the images; inputs stay in it.
-        seed: seed of the inpainting masks.
+        seed: seed of the inpainting masks and of the denoising noise.
+        factor: the super-resolution factor. Default 4.
+        hidden_fraction: what inpainting hides: 0.5 (default) or 0.75.
 
     Returns:
         float32 `(inputs, targets)`, both `(N, H, W, C)` in `value_range`.
@@ -53,12 +76,19 @@ def make_pairs(images, task, value_range=(-1.0, 1.0), seed=0):
     import keras_gen as kg
 
     images = np.random.uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
-    inputs, targets = kg.datasets.make_pairs(images, "inpainting")
+    inputs, targets = kg.datasets.make_pairs(images, "outpainting")
     inputs.shape  # (8, 28, 28, 1)
+    small, _ = kg.datasets.make_pairs(images, "super_resolution", factor=7)
     ```
     """
     _check_task(task)
     validation.check_range(value_range, "value_range")
+    validation.check_count(factor, "factor", minimum=2)
+    if hidden_fraction not in HIDDEN_FRACTIONS:
+        raise ValueError(
+            f"`hidden_fraction` is what inpainting hides, 0.5 (a half) or "
+            f"0.75 (three quarters); got {hidden_fraction!r}."
+        )
     targets = np.asarray(images, dtype="float32")
     if targets.ndim == 3:
         targets = targets[..., None]
@@ -68,25 +98,31 @@ def make_pairs(images, task, value_range=(-1.0, 1.0), seed=0):
         )
     low, high = (float(v) for v in value_range)
     validation.check_image_values(targets, (low, high), "make_pairs")
+    fill = (low + high) / 2
     if task == "super_resolution":
-        inputs = _blurred(targets, low, high)
+        inputs = _blurred(targets, low, high, int(factor))
+    elif task == "inpainting":
+        inputs = _masked(targets, fill, seed, hidden_fraction)
+    elif task == "outpainting":
+        inputs = _centre_only(targets, fill)
     else:
-        inputs = _half_masked(targets, (low + high) / 2, seed)
+        inputs = _noisy(targets, low, high, seed)
     return inputs, targets
 
 
-def _blurred(images, low, high):
-    """Images averaged over blocks of `DOWNSCALE` and enlarged back (bicubic)."""
+def _blurred(images, low, high, factor):
+    """Images averaged over blocks of `factor` and enlarged back (bicubic)."""
     from keras import ops
 
     height, width = images.shape[1:3]
-    if height % DOWNSCALE or width % DOWNSCALE:
+    if height % factor or width % factor:
         raise ValueError(
-            f"Super-resolution pairs shrink images {DOWNSCALE}-fold; "
-            f"{height}x{width} is not divisible by {DOWNSCALE}."
+            f"Super-resolution pairs shrink images {factor}-fold; "
+            f"{height}x{width} is not divisible by {factor}. Pass a `factor` "
+            "that divides both sides."
         )
     small = images.reshape(
-        (len(images), height // DOWNSCALE, DOWNSCALE, width // DOWNSCALE, DOWNSCALE, -1)
+        (len(images), height // factor, factor, width // factor, factor, -1)
     ).mean(axis=(2, 4))
     large = ops.image.resize(
         small, (height, width), interpolation="bicubic", antialias=False
@@ -94,21 +130,53 @@ def _blurred(images, low, high):
     return np.clip(ops.convert_to_numpy(large), low, high).astype("float32")
 
 
-def _half_masked(images, fill, seed):
-    """Images with a random half (top, bottom, left, right) set to `fill`."""
+def _masked(images, fill, seed, hidden_fraction):
+    """Images with a random half (top, bottom, left, right), or all but a
+    random quarter, set to `fill`."""
     rng = np.random.default_rng(seed)
     inputs = images.copy()
     height, width = images.shape[1:3]
-    for index, side in enumerate(rng.integers(0, 4, len(images))):
-        if side == 0:
-            inputs[index, : height // 2] = fill
-        elif side == 1:
-            inputs[index, height // 2 :] = fill
-        elif side == 2:
-            inputs[index, :, : width // 2] = fill
+    rows = (slice(None, height // 2), slice(height // 2, None))
+    columns = (slice(None, width // 2), slice(width // 2, None))
+    for index, part in enumerate(rng.integers(0, 4, len(images))):
+        if hidden_fraction == 0.5:
+            side = (
+                (rows[part], slice(None))
+                if part < 2
+                else (slice(None), columns[part - 2])
+            )
+            inputs[index][side] = fill
         else:
-            inputs[index, :, width // 2 :] = fill
+            kept = inputs[index, rows[part // 2], columns[part % 2]].copy()
+            inputs[index] = fill
+            inputs[index, rows[part // 2], columns[part % 2]] = kept
     return inputs
+
+
+def _centre_only(images, fill):
+    """Images with everything outside the centre (half of each side) set to `fill`."""
+    height, width = images.shape[1:3]
+    top, left = height // 4, width // 4
+    inputs = np.full_like(images, fill)
+    centre = (slice(None), slice(top, height - top), slice(left, width - left))
+    inputs[centre] = images[centre]
+    return inputs
+
+
+def _noisy(images, low, high, seed):
+    """Images blurred (Gaussian, `BLUR_SIGMA`), plus Gaussian noise."""
+    radius = int(np.ceil(3 * BLUR_SIGMA))
+    taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / BLUR_SIGMA) ** 2)
+    taps /= taps.sum()
+    padded = np.pad(
+        images, ((0, 0), (radius, radius), (radius, radius), (0, 0)), mode="edge"
+    )
+    height, width = images.shape[1:3]
+    rows = sum(t * padded[:, i : i + height] for i, t in enumerate(taps))
+    blurred = sum(t * rows[:, :, i : i + width] for i, t in enumerate(taps))
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0.0, NOISE_STD * (high - low), images.shape)
+    return np.clip(blurred + noise, low, high).astype("float32")
 
 
 def _check_pair_arrays(inputs, targets):
@@ -195,7 +263,7 @@ def paired_from_numpy(
     )
 
 
-def _read(path, color_mode):
+def read_image(path, color_mode):
     import keras
 
     image = keras.utils.load_img(path, color_mode=color_mode)
@@ -214,7 +282,7 @@ def _stack(images, names, what):
     return np.stack(images)
 
 
-def _as_array(images, names, what, image_size):
+def as_array(images, names, what, image_size):
     """One uint8 array of `images`: resized to `image_size`, or stacked as
     they are when they share one size."""
     if image_size is None:
@@ -298,10 +366,12 @@ def paired_from_directories(
             f"input (e.g. {only_targets[:3]}). Give each pair the same file name."
         )
     names = sorted(input_files)
-    inputs = [_read(input_files[n], color_mode) for n in names]
-    targets = [_read(target_files[n], target_color_mode or color_mode) for n in names]
-    inputs = _as_array(inputs, names, f"images in {input_dir}", image_size)
-    targets = _as_array(targets, names, f"images in {target_dir}", image_size)
+    inputs = [read_image(input_files[n], color_mode) for n in names]
+    targets = [
+        read_image(target_files[n], target_color_mode or color_mode) for n in names
+    ]
+    inputs = as_array(inputs, names, f"images in {input_dir}", image_size)
+    targets = as_array(targets, names, f"images in {target_dir}", image_size)
     return paired_from_numpy(
         inputs,
         targets,
@@ -370,7 +440,7 @@ def paired_from_side_by_side(
     files, _ = image_files(directory)
     lefts, rights = [], []
     for path in files:
-        pair = _read(path, color_mode)
+        pair = read_image(path, color_mode)
         width = pair.shape[1]
         if width % 2:
             raise ValueError(
@@ -380,8 +450,8 @@ def paired_from_side_by_side(
         lefts.append(pair[:, : width // 2])
         rights.append(pair[:, width // 2 :])
     names = [p.name for p in files]
-    lefts = _as_array(lefts, names, f"pairs in {directory}", image_size)
-    rights = _as_array(rights, names, f"pairs in {directory}", image_size)
+    lefts = as_array(lefts, names, f"pairs in {directory}", image_size)
+    rights = as_array(rights, names, f"pairs in {directory}", image_size)
     inputs, targets = (lefts, rights) if input_side == "left" else (rights, lefts)
     return paired_from_numpy(
         inputs,
@@ -402,6 +472,7 @@ def mnist_pairs(
     seed=None,
     shuffle=True,
     drop_remainder=True,
+    **task_options,
 ):
     """MNIST pairs for an image-to-image task (`make_pairs`), in [-1, 1].
 
@@ -410,14 +481,18 @@ def mnist_pairs(
     when offline).
 
     Args:
-        task: `"super_resolution"` (7x7 -> 28x28) or `"inpainting"` (half
-            of each digit hidden).
+        task: one of `TASKS`: `"super_resolution"` (7x7 -> 28x28),
+            `"inpainting"` (half of each digit hidden), `"outpainting"`
+            (the centre 14x14 given), `"denoising"` (blurred and noisy).
         batch_size: pairs per batch. Default 128.
         split: `"train"` or `"test"`.
         data_dir: a folder (or `.npz` file) of MNIST.
         seed: seed of the shuffle and of the inpainting masks (0 if `None`).
         shuffle: shuffle the pairs each epoch.
         drop_remainder: drop the last partial batch.
+        **task_options: `make_pairs`'s `factor` (super-resolution, e.g. 7
+            for 4x4 inputs) or `hidden_fraction` (inpainting, 0.75 for three
+            quarters hidden).
 
     Example:
 
@@ -428,7 +503,9 @@ def mnist_pairs(
     inputs, targets = next(iter(ds))  # (64, 28, 28, 1) each, in [-1, 1]
     ```
     """
-    inputs, targets, _ = mnist_pair_arrays(task, split, data_dir, seed or 0)
+    inputs, targets, _ = mnist_pair_arrays(
+        task, split, data_dir, seed or 0, **task_options
+    )
     return paired_from_numpy(
         inputs,
         targets,
@@ -440,16 +517,17 @@ def mnist_pairs(
     )
 
 
-def mnist_pair_arrays(task, split="test", data_dir=None, seed=0):
+def mnist_pair_arrays(task, split="test", data_dir=None, seed=0, **task_options):
     """`(inputs, targets, labels)` of MNIST pairs as numpy, images in [-1, 1].
 
     The held-out pairs `kg.evaluation.evaluate()` scores a Pix2Pix model on
-    (`test_data=(inputs, targets), test_labels=labels`).
+    (`test_data=(inputs, targets), test_labels=labels`). `task_options` are
+    `make_pairs`'s `factor` and `hidden_fraction`.
     """
     from keras_gen.datasets.mnist_sources import load_arrays
 
     _check_task(task)
     images, labels, _ = load_arrays(split, data_dir)
     images = images[..., None].astype("float32") / 127.5 - 1.0
-    inputs, targets = make_pairs(images, task, seed=seed)
+    inputs, targets = make_pairs(images, task, seed=seed, **task_options)
     return inputs, targets, labels.astype("int32")

@@ -2,9 +2,10 @@
 
 import dataclasses
 
-#: The kinds of training data: single images (with labels where asked), or
-#: `(inputs, targets)` pairs of images of one size.
-KINDS = ("images", "pairs")
+#: The kinds of training data: single images (with labels where asked),
+#: `(inputs, targets)` pairs of images of one size, or unpaired batches of
+#: `(images_a, images_b)`, one of each domain.
+KINDS = ("images", "pairs", "unpaired")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,7 +18,9 @@ class DataSpec:
     Args:
         kind: `"images"` (default): batches of images, or `(images, labels)`
             with `labels`; `"pairs"`: batches of `(inputs, targets)`, both
-            images of one size (image-to-image models).
+            images of one size (image-to-image models); `"unpaired"`: batches
+            of `(images_a, images_b)`, images of two domains that do not
+            correspond (`CycleGAN`).
         value_range: `(low, high)` the images are scaled to. Default
             `(-1, 1)`.
         labels: batches carry the images' integer class labels.

@@ -1,11 +1,21 @@
-"""The generative models: GAN, DCGAN, CGAN, Pix2Pix, VAE and CVAE."""
+"""The generative models: GAN, DCGAN, CGAN, Pix2Pix, CycleGAN, VAE and CVAE."""
 
 from keras_gen.models.cgan import CGAN
 from keras_gen.models.cvae import CVAE
+from keras_gen.models.cyclegan import CycleGAN
 from keras_gen.models.dcgan import DCGAN
 from keras_gen.models.gan import GAN
 from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.pix2pix import Pix2Pix
 from keras_gen.models.vae import VAE
 
-__all__ = ["CGAN", "CVAE", "DCGAN", "GAN", "GenerativeModel", "Pix2Pix", "VAE"]
+__all__ = [
+    "CGAN",
+    "CVAE",
+    "CycleGAN",
+    "DCGAN",
+    "GAN",
+    "GenerativeModel",
+    "Pix2Pix",
+    "VAE",
+]

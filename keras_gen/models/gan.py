@@ -9,81 +9,17 @@ from keras_gen import augment, backend, penalties, validation
 from keras_gen import losses as losses_module
 from keras_gen.models import adversarial_options as options
 from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.optimizers import (
+    KERAS_BETA_2,
+    PAPER_BETA_1,
+    PAPER_LEARNING_RATE,
+    combined_optimizer,
+    default_optimizer,
+    resolve_pair,
+)
 
 #: The loss `compile(loss="auto")` takes without a preset's.
 DEFAULT_LOSS = "non_saturating"
-
-
-#: The DCGAN paper's Adam settings for both networks (Radford et al., 2016).
-PAPER_LEARNING_RATE = 2e-4
-PAPER_BETA_1 = 0.5
-#: Keras' (and Adam's) default second-moment decay.
-KERAS_BETA_2 = 0.999
-
-
-def default_optimizer(
-    learning_rate=PAPER_LEARNING_RATE, beta_1=PAPER_BETA_1, beta_2=KERAS_BETA_2
-):
-    """Adam(learning_rate, beta_1, beta_2); by default the DCGAN paper's
-    Adam(2e-4, beta_1=0.5)."""
-    return keras.optimizers.Adam(
-        learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2
-    )
-
-
-def _policy_needs_loss_scaling():
-    return keras.mixed_precision.dtype_policy().name == "mixed_float16"
-
-
-def _with_loss_scaling(optimizer, prefix):
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer
-    return keras.optimizers.LossScaleOptimizer(
-        optimizer, name=f"{prefix}_loss_scale_optimizer"
-    )
-
-
-def _unscaled(optimizer):
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer.inner_optimizer
-    return optimizer
-
-
-class _CombinedOptimizer(keras.optimizers.MultiOptimizer):
-    """`model.optimizer` of a GAN: the two networks' optimizers as one.
-
-    The train step applies each optimizer itself; this one exists so that
-    Keras sees the model's optimizer state (the JAX trainer carries
-    `model.optimizer.variables` through the step), so that learning-rate
-    callbacks reach both optimizers through `.optimizers`, and so that
-    `.iterations` counts train steps.
-
-    `d_optimizer` and `g_optimizer` save their own state in a `.keras` file;
-    this one saves only its step count, rather than a second copy of theirs.
-    """
-
-    def save_own_variables(self, store):
-        store["iterations"] = keras.ops.convert_to_numpy(self.iterations)
-
-    def load_own_variables(self, store):
-        if "iterations" in store.keys():
-            self.iterations.assign(store["iterations"])
-
-
-def _combined_optimizer(d_optimizer, d_variables, g_optimizer, g_variables):
-    """Builds the `_CombinedOptimizer` over `d_optimizer` and `g_optimizer`."""
-    d_ids = {id(v) for v in d_variables}
-    inner_d, inner_g = _unscaled(d_optimizer), _unscaled(g_optimizer)
-
-    def optimizer_for(variable):
-        return inner_d if id(variable) in d_ids else inner_g
-
-    combined = _CombinedOptimizer(optimizer_for, name="gan_optimizer")
-    # MultiOptimizer.build resets its inner optimizers' loss_scale_factor.
-    factors = inner_d.loss_scale_factor, inner_g.loss_scale_factor
-    combined.build(list(d_variables) + list(g_variables))
-    inner_d.loss_scale_factor, inner_g.loss_scale_factor = factors
-    return combined
 
 
 def adversarial_logits(output):
@@ -547,9 +483,11 @@ class GAN(GenerativeModel):
         label_smoothing = options.label_smoothing(
             options.resolve_auto("label_smoothing", label_smoothing, defaults), loss
         )
-        d_optimizer, g_optimizer = self._resolve_optimizers(
+        d_optimizer, g_optimizer = resolve_pair(
             defaults["d_optimizer"] if d_optimizer is None else d_optimizer,
+            self.discriminator.trainable_variables,
             defaults["g_optimizer"] if g_optimizer is None else g_optimizer,
+            self.generator.trainable_variables,
             kwargs.pop("auto_scale_loss", True),
         )
         options.warn_without_constraint(loss, gradient_penalty)
@@ -575,7 +513,7 @@ class GAN(GenerativeModel):
         self._compile_kwargs = dict(kwargs)
 
         super().compile(
-            optimizer=_combined_optimizer(
+            optimizer=combined_optimizer(
                 self.d_optimizer,
                 self.discriminator.trainable_variables,
                 self.g_optimizer,
@@ -588,28 +526,6 @@ class GAN(GenerativeModel):
         if reuse_fake_images == "auto":  # decided by the compiler just chosen
             reuse_fake_images = backend.default_reuse_fake_images(self)
         self.reuse_fake_images = reuse_fake_images
-
-    def _resolve_optimizers(self, d_optimizer, g_optimizer, auto_scale_loss):
-        """The two optimizers, loss-scaled under "mixed_float16" and built."""
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        g_optimizer = keras.optimizers.get(g_optimizer)
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "`d_optimizer` and `g_optimizer` are the same object; each "
-                "network needs its own optimizer state. Pass two instances."
-            )
-        if auto_scale_loss and _policy_needs_loss_scaling():
-            if backend.BACKEND == "jax":
-                raise ValueError(
-                    "The 'mixed_float16' policy needs loss scaling, which "
-                    "keras_gen's JAX step does not carry; on JAX use "
-                    "keras.mixed_precision.set_global_policy('mixed_bfloat16')."
-                )
-            d_optimizer = _with_loss_scaling(d_optimizer, "d")
-            g_optimizer = _with_loss_scaling(g_optimizer, "g")
-        d_optimizer.build(self.discriminator.trainable_variables)
-        g_optimizer.build(self.generator.trainable_variables)
-        return d_optimizer, g_optimizer
 
     def get_compile_config(self):
         if not self.compiled:

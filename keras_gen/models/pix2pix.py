@@ -9,18 +9,10 @@ from keras_gen.conditions import Condition
 from keras_gen.datasets.spec import DataSpec
 from keras_gen.evaluation import metrics
 from keras_gen.models.gan import GAN
+from keras_gen.visualization import with_channels
 
 #: Examples per grid row: each column shows one input, its output and its target.
 GRID_COLUMNS = 8
-
-
-def _with_channels(images, channels):
-    """`images` with `channels` channels: grayscale repeated to colour, or as is."""
-    if images.shape[-1] == channels:
-        return images
-    if images.shape[-1] == 1:
-        return np.repeat(images, channels, axis=-1)
-    return images[..., :channels] if images.shape[-1] > channels else images
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -211,7 +203,7 @@ class Pix2Pix(GAN):
         rows = []
         for start in range(0, len(sources), columns):
             for images in (sources, outputs, targets):
-                rows.append(_with_channels(images[start : start + columns], channels))
+                rows.append(with_channels(images[start : start + columns], channels))
         return np.concatenate(rows), columns
 
     # --- Export and evaluation ------------------------------------------------

@@ -19,9 +19,12 @@ accepts networks of your own.
   and log-variance, and the mirrored decoder.
 - `unet_generator` / `patchgan_discriminator`: pix2pix's image-to-image
   U-Net and its patch discriminator (Isola et al., 2017).
+- `resnet_generator`: CycleGAN's residual image-to-image generator (Zhu et
+  al., 2017), judged by `patchgan_discriminator(normalization="instance")`.
 """
 
 from keras_gen.networks.common import spatial_plan
+from keras_gen.networks.cyclegan import resnet_generator
 from keras_gen.networks.dcgan import dcgan_discriminator, dcgan_generator
 from keras_gen.networks.mlp import mlp_discriminator, mlp_generator
 from keras_gen.networks.pix2pix import patchgan_discriminator, unet_generator
@@ -43,6 +46,7 @@ __all__ = [
     "patchgan_discriminator",
     "r3gan_discriminator",
     "r3gan_generator",
+    "resnet_generator",
     "spatial_plan",
     "unet_generator",
     "vae_decoder",

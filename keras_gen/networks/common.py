@@ -22,6 +22,12 @@ def gamma_init():
     return keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
 
 
+def instance_normalization():
+    """Instance normalization (Ulyanov et al., 2016): `GroupNormalization`
+    with one group per channel."""
+    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
+
+
 def spatial_plan(image_shape):
     """Returns `(base_height, base_width, num_doublings)` for an image shape.
 

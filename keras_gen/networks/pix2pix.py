@@ -3,10 +3,12 @@
 import keras
 from keras import layers
 
+from keras_gen import validation
 from keras_gen.networks.common import (
     check_sizes,
     conv_init,
     gamma_init,
+    instance_normalization,
     output_dtype,
     spatial_plan,
 )
@@ -20,8 +22,12 @@ def _unet_filters(base_filters, level):
     return base_filters * 2 ** min(level, MAX_LEVEL)
 
 
-def _down(x, filters, strides, first):
-    """A kernel-4 convolution, BatchNorm unless `first`, LeakyReLU(0.2)."""
+#: What `patchgan_discriminator(normalization=...)` takes.
+NORMALIZATIONS = ("batch", "instance")
+
+
+def _down(x, filters, strides, first, normalization="batch"):
+    """A kernel-4 convolution, normalization unless `first`, LeakyReLU(0.2)."""
     x = layers.Conv2D(
         filters,
         4,
@@ -30,8 +36,10 @@ def _down(x, filters, strides, first):
         use_bias=first,
         kernel_initializer=conv_init(),
     )(x)
-    if not first:
+    if not first and normalization == "batch":
         x = layers.BatchNormalization(gamma_initializer=gamma_init())(x)
+    elif not first:
+        x = instance_normalization()(x)
     return layers.LeakyReLU(negative_slope=0.2)(x)
 
 
@@ -135,6 +143,7 @@ def patchgan_discriminator(
     image_shape=(28, 28, 2),
     base_filters=64,
     num_downsamplings=None,
+    normalization="batch",
     name="discriminator",
 ):
     """The pix2pix PatchGAN: one real/fake logit per overlapping image patch.
@@ -155,6 +164,8 @@ def patchgan_discriminator(
         num_downsamplings: stride-2 convolutions; default
             `min(3, k)`, so that the logit grid is never smaller than the
             U-Net's base grid.
+        normalization: `"batch"` (default, pix2pix's) or `"instance"`
+            (CycleGAN's, which judges each image on its own).
         name: the model's name.
 
     Example:
@@ -171,6 +182,7 @@ def patchgan_discriminator(
         num_downsamplings=num_downsamplings,
         image_shape=image_shape,
     )
+    validation.check_choice(normalization, "normalization", NORMALIZATIONS)
     _, _, doublings = spatial_plan(image_shape)
     if doublings < 1:
         raise ValueError(
@@ -187,7 +199,13 @@ def patchgan_discriminator(
     x = pairs
     for level in range(num_downsamplings + 1):
         strides = 2 if level < num_downsamplings else 1
-        x = _down(x, _unet_filters(base_filters, level), strides, first=level == 0)
+        x = _down(
+            x,
+            _unet_filters(base_filters, level),
+            strides,
+            first=level == 0,
+            normalization=normalization,
+        )
     logits = layers.Conv2D(
         1,
         4,

@@ -152,3 +152,56 @@ def test_mnist_pairs_from_a_local_file(tf, tmp_path):
     )
     assert len(inputs) == len(labels) == 32
     assert targets.min() >= -1 and targets.max() <= 1
+
+
+def test_super_resolution_at_factor_seven_keeps_only_four_by_four_blocks():
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    inputs, _ = kg.datasets.make_pairs(images, "super_resolution", factor=7)
+    four = kg.datasets.make_pairs(images, "super_resolution")[0]
+    blocks = images.reshape(4, 4, 7, 4, 7, 1).mean(axis=(2, 4))
+    input_blocks = inputs.reshape(4, 4, 7, 4, 7, 1).mean(axis=(2, 4))
+    assert np.abs(input_blocks - blocks).mean() < 0.1
+    # Less of the detail survives than at factor 4.
+    assert inputs.std() < four.std()
+    with pytest.raises(ValueError, match="not divisible by 5"):
+        kg.datasets.make_pairs(images, "super_resolution", factor=5)
+
+
+def test_inpainting_can_hide_three_quarters_keeping_one_quarter():
+    images = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1)).astype("float32")
+    inputs, targets = kg.datasets.make_pairs(
+        images, "inpainting", seed=2, hidden_fraction=0.75
+    )
+    hidden = inputs == 0.0
+    assert np.all(hidden.reshape(40, -1).sum(axis=1) == 48)  # 3/4 of 64 pixels
+    np.testing.assert_array_equal(inputs[~hidden], targets[~hidden])
+    visible = {tuple(np.argwhere(~h[..., 0]).min(axis=0)) for h in hidden}
+    assert visible <= {(0, 0), (0, 4), (4, 0), (4, 4)} and len(visible) >= 2
+    with pytest.raises(ValueError, match="hidden_fraction"):
+        kg.datasets.make_pairs(images, "inpainting", hidden_fraction=0.3)
+
+
+def test_outpainting_gives_the_centre_and_asks_for_the_whole():
+    images = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
+    inputs, targets = kg.datasets.make_pairs(images, "outpainting")
+    np.testing.assert_array_equal(inputs[:, 7:21, 7:21], targets[:, 7:21, 7:21])
+    ring = np.ones((28, 28), bool)
+    ring[7:21, 7:21] = False
+    assert np.all(inputs[:, ring] == 0.0)
+
+
+def test_denoising_inputs_are_blurred_noisy_targets_drawn_from_the_seed():
+    images = np.zeros((2, 28, 28, 1), "float32") - 1.0
+    images[:, 10:18, 10:18] = 1.0
+    inputs, targets = kg.datasets.make_pairs(images, "denoising", seed=4)
+    np.testing.assert_array_equal(targets, images)
+    assert inputs.min() >= -1 and inputs.max() <= 1
+    # The noise: the flat background is no longer flat; the blur: the edge of
+    # the square is softened (its average at the border is between the sides).
+    assert inputs[:, :5, :5].std() > 0.2
+    edge = inputs[:, 10:18, 10].mean()
+    assert -0.7 < edge < 0.7
+    again, _ = kg.datasets.make_pairs(images, "denoising", seed=4)
+    np.testing.assert_array_equal(again, inputs)
+    other, _ = kg.datasets.make_pairs(images, "denoising", seed=5)
+    assert np.abs(other - inputs).max() > 0.1

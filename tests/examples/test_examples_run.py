@@ -56,6 +56,16 @@ def test_export_and_serve_example(fake_mnist, tmp_path):
             "pix2pix.keras",
         ),
         ("pix2pix_inpainting", ["--base-filters", 4], "pix2pix.keras"),
+        (
+            "pix2pix_outpainting",
+            ["--base-filters", 4, "--eval-samples", 100],
+            "pix2pix.keras",
+        ),
+        (
+            "cyclegan_mnist",
+            ["--base-filters", 4, "--residual-blocks", 1, "--batch-size", 64],
+            "cyclegan.keras",
+        ),
     ],
 )
 def test_example_trains_writes_grids_and_saves(

@@ -13,7 +13,7 @@ import keras_gen as kg
 from tests.helpers import IMAGE_SHAPE, LATENT_DIM
 
 CONCEPTS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "concepts.md"
-MODELS = [kg.GAN, kg.DCGAN, kg.CGAN, kg.Pix2Pix, kg.VAE, kg.CVAE]
+MODELS = [kg.GAN, kg.DCGAN, kg.CGAN, kg.Pix2Pix, kg.CycleGAN, kg.VAE, kg.CVAE]
 
 
 def documented_hooks():
@@ -129,5 +129,7 @@ def test_every_model_says_what_it_trains_on():
         value_range=(0, 1), labels=True, binarize=True
     )
     assert kg.Pix2Pix(base_filters=4).training_data == spec(kind="pairs")
+    cyclegan = kg.CycleGAN(base_filters=4, residual_blocks=1)
+    assert cyclegan.training_data == spec(kind="unpaired")
     with pytest.raises(ValueError, match="value_range=\\(0, 1\\)"):
         spec(binarize=True)

@@ -94,9 +94,11 @@ def test_the_history_stores_while_filling_then_swaps_half(images):
     np.testing.assert_array_equal(shown, batch)  # filling: shown as they are
     np.testing.assert_array_equal(numpy(model.history_a)[:4], batch)
     shown = numpy(model._swap(model.history_a, images[4:8], 4))
-    # Two slots were free: the first two are stored and shown.
+    # Two slots were free: the first two are shown and stored there (unless a
+    # later image of the batch, swapping, drew the same slot: the later wins).
     np.testing.assert_array_equal(shown[:2], images[4:6])
-    np.testing.assert_array_equal(numpy(model.history_a)[4:6], images[4:6])
+    for kept in numpy(model.history_a)[4:6]:
+        assert any(np.array_equal(kept, image) for image in images[4:8])
     # Full: each image is shown, or swapped for a stored one that it replaces
     # (two images drawn to one slot both show the stored image; the later is
     # stored).

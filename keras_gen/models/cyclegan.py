@@ -90,13 +90,14 @@ class CycleGAN(GenerativeModel):
         history_size: generated images kept per domain for the
             discriminators. Default 50, the paper's; 0 shows them only the
             newest.
-        generator_ab, generator_ba: optional networks from images of one
-            domain to images of the other, replacing the built
-            `kg.networks.resnet_generator`s.
-        discriminator_a, discriminator_b: optional networks from a domain's
-            images to logits (one, or a grid of patch logits), replacing the
-            built `kg.networks.patchgan_discriminator`s (with instance
+        generator_ab: optional network from domain A's images to domain
+            B's, replacing the built `kg.networks.resnet_generator`.
+        generator_ba: optional network from B's images to A's.
+        discriminator_a: optional network from domain A's images to logits
+            (one, or a grid of patch logits), replacing the built
+            `kg.networks.patchgan_discriminator` (with instance
             normalization).
+        discriminator_b: optional network from B's images to logits.
         value_range: `(low, high)` of both domains' images. Default `(-1, 1)`.
         seed: optional int seeding the model's `seed_generator`.
         **kwargs: passed to `GenerativeModel` and `keras.Model` (`name`).

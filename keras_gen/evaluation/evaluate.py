@@ -449,8 +449,18 @@ def evaluate(
     else:
         result.update(figures)
         if figures:
-            result.provenance.update(options)
+            result.provenance.update(
+                {name: _as_recorded(value) for name, value in options.items()}
+            )
     return result
+
+
+def _as_recorded(value):
+    """An option as the provenance records it: arrays (a model's labels of
+    held-out images) by their length, everything else as it is."""
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return f"{len(value)} values given"
+    return value
 
 
 def _heldout_options(model, given):

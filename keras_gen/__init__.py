@@ -29,6 +29,7 @@ from keras_gen import (  # noqa: E402
     models,
     networks,
     penalties,
+    sample_files,
     validation,
     visualization,
 )
@@ -42,6 +43,7 @@ from keras_gen.models import (  # noqa: E402
     GenerativeModel,
     Pix2Pix,
 )
+from keras_gen.sample_files import write_samples  # noqa: E402
 from keras_gen.version import __version__  # noqa: E402
 from keras_gen.visualization import plot_history  # noqa: E402
 
@@ -68,6 +70,8 @@ __all__ = [
     "networks",
     "penalties",
     "plot_history",
+    "sample_files",
     "validation",
     "visualization",
+    "write_samples",
 ]

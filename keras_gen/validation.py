@@ -179,7 +179,8 @@ def check_labels(labels, num_classes, num_images, model_name):
         )
 
 
-def _is_tf_dataset(x):
+def is_tf_dataset(x):
+    """Whether `x` is a `tf.data.Dataset` (without importing TensorFlow)."""
     return type(x).__module__.startswith("tensorflow") and hasattr(x, "element_spec")
 
 
@@ -188,7 +189,7 @@ def is_batched_dataset(x):
     import keras
 
     return (
-        _is_tf_dataset(x)
+        is_tf_dataset(x)
         or isinstance(x, keras.utils.PyDataset)
         or hasattr(x, "__next__")
     )
@@ -206,7 +207,7 @@ def first_batch(x, y=None):
 
     if x is None:
         return None
-    if _is_tf_dataset(x):
+    if is_tf_dataset(x):
         for element in x.take(1):
             return keras.tree.map_structure(np.asarray, element)
         raise ValueError("The training dataset is empty: it yields no batch.")
@@ -379,3 +380,24 @@ def check_keras_file(path):
             f"{path} is a zip archive but not a .keras model file: it has no "
             "config.json. Load a file saved with `model.save(...)`."
         )
+
+
+def check_writable_folder(path, what):
+    """Creates the folder `path` if needed and checks that a file can be
+    written in it, raising `OSError` that names `what` writes there and the
+    fix. Called when training starts, so that a folder that cannot be written
+    is reported then rather than when the first file is due."""
+    import os
+    import pathlib
+
+    path = pathlib.Path(path)
+    probe = path / f".write-check-{os.getpid()}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise OSError(
+            f"{what} cannot write to {path} ({error.strerror or error}). Choose "
+            "a folder you can write to, or make this one writable."
+        ) from error

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import keras
+import numpy as np
 import pytest
 
 import keras_gen as kg
@@ -197,6 +198,20 @@ def test_usage_errors_are_one_line_with_status_2(dcgan_run, tmp_path, capsys):
         capsys, ["evaluate", str(dcgan_run), "--importance-samples", "5"]
     )
     usage_error(capsys, [])
+
+
+def test_sample_to_a_folder_writes_files_and_continues(dcgan_run, tmp_path, capsys):
+    folder = tmp_path / "samples"
+    argv = ["sample", str(dcgan_run), "--num", "5", "--out", str(folder)]
+    assert cli.main([*argv, "--format", "npz", "--verbose", "0"]) == 0
+    assert "Wrote 5 samples" in capsys.readouterr().out
+    shard = np.load(folder / "samples-00000.npz")["images"]
+    assert shard.shape == (5, 28, 28, 1) and shard.dtype == np.uint8
+    written = (folder / "samples-00000.npz").stat().st_mtime_ns
+    assert cli.main([*argv, "--format", "npz", "--verbose", "0"]) == 0  # complete
+    assert (folder / "samples-00000.npz").stat().st_mtime_ns == written
+    assert "other arguments" in usage_error(capsys, [*argv, "--seed", "3"])
+    assert "grid" in usage_error(capsys, [*argv, "--labels", "1"])
 
 
 @pytest.mark.parametrize("command", [["train"], ["sample"], ["export"], ["evaluate"]])

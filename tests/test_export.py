@@ -199,6 +199,52 @@ def test_same_seed_same_images(exports):
     assert not np.array_equal(first, other)
 
 
+def test_concurrent_requests_equal_single_requests(exports):
+    """A bounded load test: 8 threads, 48 requests of both signatures at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    loaded = tf.saved_model.load(str(exports / "cgan" / "1"))
+    serve, sample = loaded.signatures["serving_default"], loaded.signatures["sample"]
+    rng = np.random.default_rng(1)
+    requests = []
+    for number in range(48):
+        size = int(rng.integers(1, 6))
+        if number % 2:
+            requests.append(
+                (
+                    "sample",
+                    dict(
+                        num_images=tf.constant(size),
+                        seed=tf.constant(number, tf.int64),
+                        labels=tf.constant(rng.integers(0, 3, size), tf.int32),
+                    ),
+                )
+            )
+        else:
+            requests.append(
+                (
+                    "serving_default",
+                    dict(
+                        noise=tf.constant(
+                            rng.normal(size=(size, LATENT_DIM)), tf.float32
+                        ),
+                        labels=tf.constant(rng.integers(0, 3, size), tf.int32),
+                    ),
+                )
+            )
+
+    def answer(request):
+        name, kwargs = request
+        function = serve if name == "serving_default" else sample
+        return function(**kwargs)["images"].numpy()
+
+    single = [answer(request) for request in requests]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(answer, requests))
+    for alone, together in zip(single, concurrent):
+        np.testing.assert_array_equal(alone, together)
+
+
 @pytest.mark.parametrize(
     "name, signature, kwargs, message",
     [
@@ -253,3 +299,19 @@ def test_bad_requests_fail_with_a_clear_message(
     loaded = tf.saved_model.load(str(exports / name / "1"))
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         loaded.signatures[signature](**kwargs)
+
+
+def test_an_interrupted_export_leaves_no_half_folder(tmp_path, monkeypatch):
+    archive_class = type(keras.export.ExportArchive())  # the backend's class
+    real_write_out = archive_class.write_out
+
+    def full_disk(self, path, **kwargs):
+        real_write_out(self, path, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive_class, "write_out", full_disk)
+    target = tmp_path / "served" / "1"
+    with pytest.raises(OSError, match="No space left"):
+        tiny_dcgan().export_generator(target)
+    assert not target.exists()
+    assert list((tmp_path / "served").iterdir()) == []

@@ -91,7 +91,7 @@ def test_grids_checkpoints_and_resume(kind, tmp_path):
     )
 
     resumed, grid, checkpoint = run(3)
-    assert checkpoint.restored_epoch == 2
+    assert checkpoint.restored == (2, 0)
     assert (tmp_path / "grids" / "epoch_0003.png").is_file()
     for key in ("noise", "condition"):
         np.testing.assert_array_equal(grid.fixed[key], fixed[key])

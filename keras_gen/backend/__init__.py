@@ -183,6 +183,77 @@ def test_step(model, step_fn, args):
     return _run_step(model, step_fn, args, training=False)
 
 
+def skipping_train_function(model, count, resume):
+    """A train function for Keras' `fit()` loop that reads `count` batches
+    without training on them, then calls `resume()` (which puts the real one
+    back). Used to resume mid-epoch at the next unseen batch.
+
+    Keras hands the train function the epoch's iterator on TensorFlow and
+    JAX (JAX with the train state first) and the batch itself on PyTorch;
+    a skipped call reads `steps_per_execution` batches and returns no logs.
+    """
+    left = [count]
+
+    def read(iterator):
+        for _ in range(model.steps_per_execution):
+            next(iterator)
+
+    def skipped():
+        left[0] -= 1
+        if left[0] <= 0:
+            resume()
+
+    if BACKEND == "jax":
+
+        def skip(state, iterator):
+            read(iterator)
+            skipped()
+            return {}, state
+
+    elif BACKEND == "torch":
+
+        def skip(data):
+            skipped()
+            return {}
+
+    else:
+
+        def skip(iterator):
+            read(iterator)
+            skipped()
+            return {}
+
+    return skip
+
+
+def iterations_before_epoch(epoch, batches_known):
+    """How many iterations of a `tf.data.Dataset` Keras' `fit()` has started
+    when epoch `epoch` (counted from 0) begins; see `pipeline.skip_iterations`.
+
+    Keras' epoch iterator (`keras.src.trainers.epoch_iterator`) asks for a
+    new iterator at the start of every epoch and, when the dataset's size is
+    known, again at its end. On TensorFlow that is an iterator of the
+    dataset, started at once: two per epoch for a dataset of known size, one
+    for a dataset of unknown size. On JAX and PyTorch it is a Python
+    generator over the dataset, which starts an iteration only when read:
+    one per epoch. Pinned by tests/callbacks/test_checkpoint.py, which
+    resumes reshuffling pipelines of known and unknown size.
+    """
+    if epoch <= 0:
+        return 0
+    if BACKEND != "tensorflow":
+        return epoch
+    return 2 * epoch if batches_known else epoch
+
+
+def sync_training_state(model):
+    """Writes the state of a running `fit()` back into the model's variables
+    (on JAX, where the trainer keeps it apart between epochs), so that a
+    callback can save it mid-epoch. Nothing to do elsewhere."""
+    if BACKEND == "jax" and getattr(model, "_jax_state", None) is not None:
+        model.jax_state_sync()
+
+
 def step_logs(logs):
     """Adapts a TensorFlow step's logs to multi-worker training; see
     `keras_gen.backend.tensorflow.step_logs`. Unchanged elsewhere."""
@@ -198,6 +269,7 @@ __all__ = [
     "ModelMixin",
     "default_jit_compile",
     "input_gradient",
+    "iterations_before_epoch",
     "lay_out_as_batch",
     "mean_across_replicas",
     "minimize",
@@ -205,7 +277,9 @@ __all__ = [
     "record",
     "replica_context",
     "require_adversarial_training",
+    "skipping_train_function",
     "step_logs",
+    "sync_training_state",
     "test_step",
     "train_step",
 ]

@@ -26,6 +26,7 @@ prints one line and exits with status 2.
 import argparse
 import json
 import pathlib
+import signal
 import sys
 
 import keras
@@ -150,6 +151,8 @@ def new_settings(args, cls):
         "batch_size": args.batch_size or DEFAULT_BATCH_SIZE,
         "seed": 0 if args.seed is None else args.seed,
         "checkpoint_every": args.checkpoint_every or DEFAULT_CHECKPOINT_EVERY,
+        "checkpoint_steps": args.checkpoint_steps,
+        "checkpoint_minutes": args.checkpoint_minutes,
     }
 
 
@@ -233,8 +236,14 @@ def train(args):
     model.compile(**settings["compile"])
     settings["resolved"] = _resolved(model, cls)
     run.write_settings(settings)
+    checkpoint = callbacks.Checkpoint(
+        run.checkpoints,
+        every=settings["checkpoint_every"],
+        every_steps=settings["checkpoint_steps"],
+        every_minutes=settings["checkpoint_minutes"],
+    )
     watchers = [
-        callbacks.Checkpoint(run.checkpoints, every=settings["checkpoint_every"]),
+        checkpoint,
         callbacks.ImageGrid(run.samples, log_dir=run.logs),
         callbacks.TrainingMonitor(),
         HistoryLog(run.history, append=bool(args.resume)),
@@ -242,8 +251,16 @@ def train(args):
     ]
     epochs = args.epochs or DEFAULT_EPOCHS
     model.fit(dataset, epochs=epochs, callbacks=watchers, verbose=args.verbose)
+    if checkpoint.stopped_by is not None:
+        print(
+            f"Continue with `keras-gen train {settings['model']} --out {run.path} "
+            "--resume`."
+        )
+        # The shell's status for a process ended by that signal.
+        return 128 + signal.Signals[checkpoint.stopped_by].value
     model.save(run.model_file)
     print(f"Saved {run.model_file}")
+    return 0
 
 
 def _check_output_file(path, overwrite):
@@ -289,7 +306,12 @@ def _given_conditions(args, model, location):
     return values
 
 
+GRID_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
 def sample(args):
+    if args.out.suffix.lower() not in GRID_SUFFIXES:
+        return write_sample_files(args)
     _check_output_file(args.out, args.overwrite)
     model, run = load_model(args.run, args.imports)
     conditions = _given_conditions(args, model, args.run)
@@ -320,6 +342,33 @@ def sample(args):
     grid = visualization.image_grid(images, args.columns, model.value_range)
     visualization.save_image(grid, args.out, scale=args.scale or "auto")
     print(f"Saved {args.num} samples to {args.out}")
+
+
+def write_sample_files(args):
+    """`sample --out FOLDER`: --num samples as files, resumable (write_samples)."""
+    from keras_gen.sample_files import write_samples
+
+    if args.labels or args.conditions:
+        raise UsageError(
+            "--labels and --conditions choose a grid's rows; samples written to "
+            "a folder draw the model's own conditions. Give --out a .png name "
+            "for a grid."
+        )
+    model, _ = load_model(args.run, args.imports)
+    sampling = {} if args.truncation is None else {"truncation": args.truncation}
+    try:
+        folder = write_samples(
+            model,
+            args.num,
+            args.out,
+            format=args.format,
+            seed=args.seed,
+            verbose=1 if args.verbose else 0,
+            **sampling,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    print(f"Wrote {args.num} samples to {folder} ({args.format})")
 
 
 def export(args):
@@ -515,6 +564,19 @@ def _common_train_options():
         type=_positive,
         help=f"epochs between checkpoints (default {DEFAULT_CHECKPOINT_EVERY})",
     )
+    run.add_argument(
+        "--checkpoint-steps",
+        type=_positive,
+        metavar="N",
+        help="also checkpoint every N batches within an epoch",
+    )
+    run.add_argument(
+        "--checkpoint-minutes",
+        type=_positive_float,
+        metavar="T",
+        help="also checkpoint within an epoch once T minutes have passed since "
+        "the last checkpoint",
+    )
     run.add_argument("--seed", type=int, help="default 0")
     run.add_argument(
         "--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity"
@@ -596,7 +658,21 @@ def make_parser(argv=()):
     sample_parser.add_argument("run", type=pathlib.Path, help=RUN_HELP)
     sample_parser.add_argument("--num", type=_positive, default=64)
     sample_parser.add_argument(
-        "--out", type=pathlib.Path, default=pathlib.Path("samples.png")
+        "--out",
+        type=pathlib.Path,
+        default=pathlib.Path("samples.png"),
+        help="a .png or .jpg file for a grid (default samples.png), or a folder "
+        "to write --num samples to as files, in chunks; run the same command "
+        "again to continue a folder that was stopped",
+    )
+    sample_parser.add_argument(
+        "--format",
+        choices=("png", "npz"),
+        default="png",
+        help="for a folder: one PNG per image (default) or .npz shards",
+    )
+    sample_parser.add_argument(
+        "--verbose", type=int, choices=(0, 1), default=1, help="progress bar"
     )
     sample_parser.add_argument(
         "--labels",
@@ -685,7 +761,7 @@ def main(argv=None):
             args.heldout_options = extra
         elif extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        args.handler(args)
+        status = args.handler(args)
     except UsageError as error:
         message = str(error)
         if not message.startswith("keras-gen"):
@@ -701,4 +777,4 @@ def main(argv=None):
             file=sys.stderr,
         )
         return 1
-    return 0
+    return status or 0

@@ -130,3 +130,19 @@ def _binarized(dataset, seed):
     return tf.data.Dataset.zip((dataset, seeds)).map(
         draw, num_parallel_calls=tf.data.AUTOTUNE
     )
+
+
+def skip_iterations(dataset, count):
+    """Moves a `tf.data.Dataset`'s per-iteration randomness on by `count`.
+
+    Each iteration of a dataset draws a new order from its shuffle's seed
+    (`reshuffle_each_iteration=True`, as in `finish`) and new numbers from
+    `Dataset.random(rerandomize_each_iteration=True)`. Starting an iteration
+    draws them; nothing is read. So starting `count` iterations and dropping
+    them gives a new process the orders an uninterrupted one has after
+    `count` iterations: what resuming at a later epoch needs
+    (`kg.callbacks.Checkpoint`).
+    """
+    for _ in range(int(count)):
+        iterator = iter(dataset)
+        del iterator

@@ -162,6 +162,7 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
         self.image_shape = None
         self.value_range = (-1.0, 1.0)
         object.__setattr__(self, "_example_batch", None)
+        object.__setattr__(self, "_fit_data", None)
         # === Per-batch data check (see keras_gen.data_check) ===
         self.check_data = True
         self.data_check_tracker = data_check.DataCheck()
@@ -242,6 +243,15 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
         """
         return self._example_batch
 
+    @property
+    def fit_data(self):
+        """The training data (`x`) of the `fit()` running now, else `None`.
+
+        For callbacks that need the data's position: `Checkpoint` moves a
+        `tf.data` pipeline's shuffling on to the epoch it resumes at.
+        """
+        return self._fit_data
+
     def _keep_examples(self, images, condition, count=256):
         def head(array):
             return np.asarray(array)[:count]
@@ -321,7 +331,11 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
         ):
             # Keras ignores `shuffle` for datasets but warns about its default.
             arguments["shuffle"] = False
-        return super().fit(**arguments)
+        object.__setattr__(self, "_fit_data", arguments.get("x"))
+        try:
+            return super().fit(**arguments)
+        finally:
+            object.__setattr__(self, "_fit_data", None)
 
     def evaluate(self, *args, **kwargs):
         """As `keras.Model.evaluate`; raises `BadBatchError` on a batch the

@@ -173,3 +173,74 @@ def test_sigkill_mid_epoch_and_mid_write_loses_no_completed_epoch(tmp_path):
         reference_dir / "checkpoints" / "ckpt-0006.keras"
     )
     assert_same_training(final.get_weights(), uninterrupted.get_weights())
+
+
+def test_sigterm_to_keras_gen_train_checkpoints_and_resume_finishes(tmp_path):
+    """A pre-empted `keras-gen train`: SIGTERM mid-epoch, then `--resume`."""
+    from tests.helpers import write_fake_mnist_npz
+
+    data = write_fake_mnist_npz(tmp_path / "mnist.npz", 4096)
+    run_dir = tmp_path / "run"
+    argv = [
+        sys.executable,
+        "-m",
+        "keras_gen.cli",
+        "train",
+        "dcgan",
+        "--data-dir",
+        str(data),
+        "--out",
+        str(run_dir),
+        "--epochs",
+        "2",
+        "--batch-size",
+        "16",
+        "--verbose",
+        "0",
+        "--base-filters",
+        "4",
+        "--latent-dim",
+        "8",
+    ]
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(pathlib.Path(__file__).resolve().parents[2]),
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONUNBUFFERED="1",
+    )
+    child = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    first_line = child.stdout.readline()  # printed just before fit() starts
+    assert first_line.startswith("Training dcgan"), first_line
+    time.sleep(4)  # into the first epoch's 256 batches
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=300)
+    assert child.returncode == 128 + signal.SIGTERM, err[-2000:]
+    assert "Stopped by SIGTERM" in out and "--resume" in out
+    written = sorted(p.name for p in (run_dir / "checkpoints").glob("ckpt-*"))
+    assert written and all(
+        keras.models.load_model(run_dir / "checkpoints" / n) for n in written[-1:]
+    )
+    assert not (run_dir / "model.keras").exists()
+
+    resumed = subprocess.run(
+        [
+            *argv[:5],
+            "--out",
+            str(run_dir),
+            "--resume",
+            "--epochs",
+            "2",
+            "--verbose",
+            "0",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"Resuming from {written[-1]}" in resumed.stdout
+    model = keras.models.load_model(run_dir / "model.keras")
+    assert int(model.g_optimizer.iterations) == 2 * 256

@@ -128,6 +128,17 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
         """
         raise error
 
+    def _first(self, batch):
+        """A hint when the very first step already fails."""
+        if self._epoch == 0 and batch == 0:
+            return (
+                " It failed at the first step, which points at the objective "
+                "(a custom loss or penalty: does it take a log of zero or a "
+                "negative number?) or at the data, rather than at training "
+                "that diverged."
+            )
+        return ""
+
     def _check(self, batch, logs):
         """The error for a batch the data check flags or the first non-finite
         `*loss` in `logs`, or None. Removes the data check from `logs`."""
@@ -152,6 +163,6 @@ class TerminateOnNonFinite(keras.callbacks.Callback):
                     f"Training stopped: `{name}` became {value} at epoch "
                     f"{self._epoch + 1}, batch {batch + 1}. The weights after "
                     "this step are no longer finite, so resume from your last "
-                    f"checkpoint rather than this model.{advice}"
+                    f"checkpoint rather than this model.{advice}{self._first(batch)}"
                 )
         return None

@@ -401,3 +401,55 @@ def check_writable_folder(path, what):
             f"{what} cannot write to {path} ({error.strerror or error}). Choose "
             "a folder you can write to, or make this one writable."
         ) from error
+
+
+def check_network_inputs(network, given, network_name, given_name, fix):
+    """Raises `ValueError` when a network built for fixed input shapes (a
+    functional `keras.Model`) is handed inputs of other shapes: a network
+    that does not fit the one feeding it. `given` is the input structure;
+    `None` dimensions match anything. Networks without declared inputs
+    (subclassed models) are left to fail in their own call."""
+    import keras
+
+    declared = getattr(network, "inputs", None)
+    given = keras.tree.flatten(given)
+    if not declared or len(declared) != len(given):
+        return
+    for expected, actual in zip(declared, given):
+        want, got = tuple(expected.shape[1:]), tuple(actual.shape[1:])
+        fits = len(want) == len(got) and all(
+            a is None or b is None or a == b for a, b in zip(want, got)
+        )
+        if not fits:
+            raise ValueError(
+                f"The {network_name} takes inputs of shape {want}, but "
+                f"{given_name} have shape {got}. {fix}"
+            )
+
+
+def check_scores(scores, network_name):
+    """Raises `ValueError` unless a discriminator's output is one score per
+    image `(batch, 1)` (or `(batch,)`) or per patch `(batch, h, w, 1)`."""
+    shape = tuple(scores.shape)
+    if len(shape) <= 1 or shape[-1] in (1, None):
+        return
+    raise ValueError(
+        f"The {network_name} must output one score (logit) per image, shape "
+        f"(batch, 1), or per patch, (batch, h, w, 1); it outputs {shape}. End "
+        "it with a layer of one unit (`keras.layers.Dense(1)`)."
+    )
+
+
+def check_scalar(value, source):
+    """Raises `ValueError` unless the loss that `source` (a method's name)
+    returned is a scalar; checked on the static shape, while the train step
+    is traced. A loss per example would otherwise be summed by the gradient
+    without a word."""
+    shape = tuple(getattr(value, "shape", ()))
+    if shape == () or all(dimension == 1 for dimension in shape):
+        return
+    raise ValueError(
+        f"{source} must return a scalar loss, but it "
+        f"returned a tensor of shape {shape}. Reduce it, e.g. with "
+        "`keras.ops.mean(...)`."
+    )

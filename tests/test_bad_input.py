@@ -209,3 +209,93 @@ def test_the_cli_overwrites_nothing(tmp_path, capsys):
         assert cli.main(["export", str(tmp_path / "model.keras"), str(folder)]) == 1
         assert "already holds files" in capsys.readouterr().err
         assert (folder / "a.txt").read_text() == "mine"
+
+
+# --- Networks that do not fit, data of the wrong kind, a broken objective -------
+
+
+def _dense_discriminator(shape, units=1):
+    return keras.Sequential(
+        [keras.Input(shape), keras.layers.Flatten(), keras.layers.Dense(units)]
+    )
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (
+            lambda: kg.GAN(
+                kg.networks.mlp_generator(4, IMAGE_SHAPE, (8,)),
+                _dense_discriminator(IMAGE_SHAPE[:2] + (3,)),
+                latent_dim=4,
+            ),
+            r"discriminator takes inputs of shape \(8, 8, 3\), but the generator's "
+            r"images .* have shape \(8, 8, 1\)\. Build both networks",
+        ),
+        (
+            lambda: kg.GAN(
+                kg.networks.mlp_generator(4, IMAGE_SHAPE, (8,)),
+                _dense_discriminator(IMAGE_SHAPE),
+                latent_dim=5,
+            ),
+            r"generator takes inputs of shape \(4,\), but the noise \(latent_dim=5\)",
+        ),
+        (
+            lambda: kg.GAN(
+                kg.networks.mlp_generator(4, IMAGE_SHAPE, (8,)),
+                _dense_discriminator(IMAGE_SHAPE, units=3),
+                latent_dim=4,
+            ),
+            r"one score \(logit\) per image.*it outputs \(None, 3\)",
+        ),
+    ],
+)
+def test_networks_that_do_not_fit_each_other_are_refused(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+def test_pairs_of_images_for_an_unconditional_model_are_refused(images):
+    model = tiny_dcgan()
+    model.compile()
+    with pytest.raises(ValueError, match=r"unconditional .* pairs of images.*Pix2Pix"):
+        model.fit(images, images, batch_size=8, epochs=1, verbose=0)
+    # Labels beside the images are still read and ignored.
+    labels = np.zeros(len(images), "int32")
+    model.fit(images, labels, batch_size=8, epochs=1, verbose=0)
+
+
+def test_a_loss_that_is_not_a_scalar_is_named(images):
+    class PerExample(kg.losses.AdversarialLoss):
+        def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
+            return keras.ops.softplus(-real_logits) + keras.ops.softplus(fake_logits)
+
+        def generator_loss(self, fake_logits):
+            return keras.ops.mean(keras.ops.softplus(-fake_logits))
+
+    model = tiny_dcgan()
+    model.compile(loss=PerExample())
+    with pytest.raises(
+        ValueError,
+        match=r"PerExample.discriminator_loss must return "
+        r"a scalar loss.*shape \(8, 1\)",
+    ):
+        model.fit(images, batch_size=8, epochs=1, verbose=0)
+
+
+def test_a_loss_that_is_nan_from_the_start_points_at_the_objective(images):
+    class LogOfNegative(kg.losses.AdversarialLoss):
+        def discriminator_loss(self, real_logits, fake_logits, real_label=1.0):
+            return keras.ops.mean(keras.ops.log(-keras.ops.abs(real_logits) - 1.0))
+
+        def generator_loss(self, fake_logits):
+            return keras.ops.mean(fake_logits)
+
+    model = tiny_dcgan()
+    model.compile(loss=LogOfNegative())
+    with pytest.raises(
+        kg.callbacks.NonFiniteLossError,
+        match=r"`d_loss` became nan.*"
+        r"first step.*custom loss",
+    ):
+        model.fit(images, batch_size=8, epochs=1, verbose=0)

@@ -216,3 +216,12 @@ def test_throughput_compares_a_compile_option():
     rows = re.findall(r"mlp_gan .* (\w+)=(.+?): with +[\d.]+ img/s +without", output)
     assert rows == [("augmentation", "'ada'"), ("r2_penalty", "0.3")], output
     assert " vae " not in output  # GAN options: no VAE row
+
+
+def test_sample_files_benchmark_prints_its_rows():
+    output = run_module("benchmarks.sample_files", "--num", "40")
+    assert re.search(r"generate\(\) alone +[\d.]+ img/s", output), output
+    assert (
+        len(re.findall(r"write_samples\((npz|png)\) +[\d.]+ img/s +ratio", output)) == 2
+    )
+    assert re.search(r"peak memory growth: [\d.-]+ MiB writing 40 images", output)

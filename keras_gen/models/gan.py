@@ -236,13 +236,32 @@ class GAN(GenerativeModel):
             )
         noise = keras.KerasTensor((None, self.latent_dim))
         condition = None if self.condition is None else self.condition.spec
-        images = self.generator(self.generator_inputs(noise, condition))
+        generator_inputs = self.generator_inputs(noise, condition)
+        validation.check_network_inputs(
+            self.generator,
+            generator_inputs,
+            "generator",
+            f"the noise (latent_dim={self.latent_dim}) and the condition",
+            "Pass the latent_dim (and condition) the generator was built for, "
+            "or build the generator for these.",
+        )
+        images = self.generator(generator_inputs)
         if not isinstance(images, keras.KerasTensor):
             raise ValueError(
                 "The generator must return a single tensor of images; got "
                 f"{type(images).__name__}."
             )
-        self.discriminator(self.discriminator_inputs(images, condition))
+        discriminator_inputs = self.discriminator_inputs(images, condition)
+        validation.check_network_inputs(
+            self.discriminator,
+            discriminator_inputs,
+            "discriminator",
+            "the generator's images (and the condition)",
+            "Build both networks for the same image_shape.",
+        )
+        scores = self.discriminator(discriminator_inputs)
+        if isinstance(scores, keras.KerasTensor):
+            validation.check_scores(scores, "discriminator")
         self.image_shape = tuple(images.shape[1:])
         # The chance each augmentation is applied (`compile(augmentation=)`):
         # model state, which ADA adjusts in the train step.
@@ -754,6 +773,7 @@ class GAN(GenerativeModel):
             self.discriminator_inputs(fake_images, condition), training=training
         )
         loss = self.discriminator_loss(real_output, fake_output, condition)
+        validation.check_scalar(loss, self._loss_source("discriminator_loss"))
         if self.gradient_penalty:
             weights = self._interpolation_weights(real_images)
             loss = loss + self.gradient_penalty * penalties.gradient_penalty(
@@ -772,6 +792,12 @@ class GAN(GenerativeModel):
                 loss = loss + 0.5 * self.r2_penalty * penalties.r2(critic, fake_images)
         return loss, (real_output, fake_output)
 
+    def _loss_source(self, method):
+        """`Model.method` when a subclass overrides the hook, else the loss's."""
+        if getattr(type(self), method) is not getattr(GAN, method):
+            return f"{type(self).__name__}.{method}"
+        return f"{type(self.adversarial_loss).__name__}.{method}"
+
     def _generator_objective(self, fake_images, real_images, condition, training):
         """`(loss, (adversarial loss, term logs))` of the generator update."""
         fake_output = self.discriminator(
@@ -786,6 +812,7 @@ class GAN(GenerativeModel):
             adversarial = self.generator_loss(fake_output, condition, real_output)
         else:
             adversarial = self.generator_loss(fake_output, condition)
+        validation.check_scalar(adversarial, self._loss_source("generator_loss"))
         if not self.generator_term_names:
             return adversarial, (adversarial, {})
         terms, logs = self.generator_terms(

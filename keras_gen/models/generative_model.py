@@ -220,6 +220,15 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
         """
         images, condition, _ = keras.utils.unpack_x_y_sample_weight(data)
         if self.condition is None:
+            if condition is not None and len(getattr(condition, "shape", ())) >= 3:
+                raise ValueError(
+                    f"{type(self).__name__} is unconditional and trains on images "
+                    f"alone (labels beside them are ignored), but the batches "
+                    f"hold pairs of images: (images, images of shape "
+                    f"{tuple(condition.shape)}). For image-to-image training use "
+                    "kg.Pix2Pix (paired) or kg.CycleGAN (unpaired); else pass "
+                    "the images alone."
+                )
             return images, None
         return images, condition
 

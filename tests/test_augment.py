@@ -135,6 +135,7 @@ def fit(model, *data, epochs=2):
     return model.fit(*data, batch_size=8, epochs=epochs, verbose=0, shuffle=False)
 
 
+@pytest.mark.slow
 def test_augmented_training_is_deterministic_under_the_seed(images):
     trained = []
     for _ in range(2):
@@ -155,6 +156,7 @@ def test_augmented_training_is_deterministic_under_the_seed(images):
     assert max(moved) > 1e-4  # the augmentation changed the updates
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("float64_policy")
 def test_ada_state_is_saved_and_a_resume_is_exact(images, tmp_path):
     def model():
@@ -198,6 +200,7 @@ def test_ada_state_is_saved_and_a_resume_is_exact(images, tmp_path):
     assert float(restored.augment_probability) == float(resumed.augment_probability)
 
 
+@pytest.mark.slow
 def test_conditional_models_accept_the_options_of_a_modern_gan(images, labels):
     # Issue 37: the relativistic loss, R1 and R2 and augmentation, together.
     recipe = dict(loss="relativistic", r1_penalty=1.0, r2_penalty=1.0)

@@ -100,6 +100,7 @@ def test_cgan_trains(policy, images):
     assert cgan.generate(labels=[0, 1]).dtype == np.float32
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", POLICIES, indirect=True)
 def test_cyclegan_trains(policy, images):
     if keras.backend.backend() == "torch":

@@ -216,6 +216,7 @@ def test_grouped_convolution_computes_what_a_grouped_conv2d_does():
         networks.GroupedConv2D(10, 3, groups=4)
 
 
+@pytest.mark.slow
 def test_r3gan_preset_trains_saves_and_reloads(tmp_path):
     model = kg.GAN.from_preset("r3gan", widths=(8, 8, 8), group_size=8, latent_dim=4)
     assert model.preset == "r3gan" and model.ema == 0.999

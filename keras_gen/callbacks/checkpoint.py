@@ -113,6 +113,13 @@ class Checkpoint(keras.callbacks.Callback):
         on_write_error: `"warn"` (default) to go on training after a failed
             write, `"stop"` to stop training.
 
+    Attributes:
+        restored: the `Position` training resumed from, or `None`.
+        stopped_by: `"SIGTERM"` or `"SIGINT"` when a signal stopped the last
+            `fit()`, else `None`.
+        stopped_at: the `Position` of the checkpoint written then.
+        failed_writes: the checkpoint writes that failed, with their errors.
+
     Example:
 
     ```python
@@ -167,6 +174,7 @@ class Checkpoint(keras.callbacks.Callback):
         self.on_write_error = on_write_error
         self.restored = None
         self.stopped_by = None
+        self.stopped_at = None
         self.failed_writes = []
         self._last_saved = None
         self._epoch = None
@@ -223,6 +231,7 @@ class Checkpoint(keras.callbacks.Callback):
         self._last_save_time = now()
         self._signal_received = None
         self.stopped_by = None
+        self.stopped_at = None
         position = self._restore_latest() if self.restore else None
         if self.stop_on_signal:
             self._install_signal_handlers()
@@ -296,6 +305,7 @@ class Checkpoint(keras.callbacks.Callback):
     def _stop_for_signal(self, position):
         path = self.save(position)
         self.stopped_by = self._signal_received
+        self.stopped_at = position
         self.model.stop_training = True
         where = self.directory if path is None else path
         print(

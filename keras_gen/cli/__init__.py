@@ -177,9 +177,17 @@ def _resolved(model, cls):
 class HistoryLog(keras.callbacks.CSVLogger):
     """`keras.callbacks.CSVLogger` with epochs numbered from 1, as the grid and
     checkpoint files are, and only the metrics logged (no empty `val_*`
-    columns when nothing is validated)."""
+    columns when nothing is validated). An epoch that `checkpoint` stopped
+    part-way (a signal) gets no row; the resumed run writes it."""
+
+    def __init__(self, filename, checkpoint, append=False):
+        super().__init__(filename, append=append)
+        self.checkpoint = checkpoint
 
     def on_epoch_end(self, epoch, logs=None):
+        stopped_at = self.checkpoint.stopped_at
+        if stopped_at is not None and stopped_at.batch:
+            return  # an epoch stopped part-way: its row comes when it ends
         if self.keys is None:
             self.keys = sorted((logs or {}).keys())
         super().on_epoch_end(epoch + 1, logs)
@@ -246,7 +254,7 @@ def train(args):
         checkpoint,
         callbacks.ImageGrid(run.samples, log_dir=run.logs),
         callbacks.TrainingMonitor(),
-        HistoryLog(run.history, append=bool(args.resume)),
+        HistoryLog(run.history, checkpoint, append=bool(args.resume)),
         keras.callbacks.TensorBoard(run.logs),
     ]
     epochs = args.epochs or DEFAULT_EPOCHS
@@ -751,6 +759,8 @@ def main(argv=None):
     A usage error prints one line and returns 2. An error from the library
     (a dataset that does not exist, data a model refuses) prints its message
     in one line and returns 1; `--debug` shows its traceback instead.
+    Training stopped by SIGTERM or Ctrl-C (with a checkpoint) returns 143 or
+    130, as a process ended by that signal would; so does a second Ctrl-C.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     args = None
@@ -762,6 +772,9 @@ def main(argv=None):
         elif extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         status = args.handler(args)
+    except KeyboardInterrupt:  # a second Ctrl-C, or one outside training
+        print("keras-gen: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
     except UsageError as error:
         message = str(error)
         if not message.startswith("keras-gen"):

@@ -190,7 +190,12 @@ def test_a_signal_checkpoints_mid_epoch_and_the_rerun_ends_as_uninterrupted(
 @pytest.mark.usefixtures("float64_policy")
 @pytest.mark.filterwarnings("ignore:Your input ran out of data")
 @pytest.mark.parametrize(
-    "reader", ["tf.data", "tf.data of unknown size", "kg.datasets"]
+    "reader",
+    [
+        "tf.data",
+        pytest.param("tf.data of unknown size", marks=pytest.mark.slow),
+        pytest.param("kg.datasets", marks=pytest.mark.slow),
+    ],
 )
 def test_a_reshuffled_pipeline_resumes_mid_epoch_in_its_own_order(
     images, labels, tmp_path, tf, reader

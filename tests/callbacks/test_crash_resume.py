@@ -244,3 +244,6 @@ def test_sigterm_to_keras_gen_train_checkpoints_and_resume_finishes(tmp_path):
     assert f"Resuming from {written[-1]}" in resumed.stdout
     model = keras.models.load_model(run_dir / "model.keras")
     assert int(model.g_optimizer.iterations) == 2 * 256
+    # One history row per epoch: none for the part of epoch 1 before the signal.
+    rows = (run_dir / "history.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["1", "2"]

@@ -153,6 +153,7 @@ def test_one_set_of_images_or_the_wrong_domain_is_a_clear_error(domains):
         model.compile(optimizer="adam")
 
 
+@pytest.mark.slow
 def test_grid_rows_go_there_and_back_in_both_directions(domains, tmp_path):
     a, b = domains
     model = tiny_cyclegan(seed=1)
@@ -172,6 +173,7 @@ def test_grid_rows_go_there_and_back_in_both_directions(domains, tmp_path):
     assert (tmp_path / "epoch_0001.png").exists()
 
 
+@pytest.mark.slow
 def test_export_serves_each_direction(domains, tmp_path):
     tf = pytest.importorskip("tensorflow")
     if keras.backend.backend() == "torch":
@@ -189,6 +191,7 @@ def test_export_serves_each_direction(domains, tmp_path):
     np.testing.assert_allclose(default["images"].numpy(), to_b.numpy(), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_heldout_metrics_score_both_cycles_and_the_digits_that_survive():
     digits, labels = kg.evaluation.default_reference_images()
     a = digits[:40] * 2 - 1
@@ -209,6 +212,7 @@ def test_heldout_metrics_score_both_cycles_and_the_digits_that_survive():
         model.heldout_metrics((a, b), labels_b=labels[:3])
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_the_history_and_resumes_exactly(domains, tmp_path):
     a, b = domains
 

@@ -228,6 +228,8 @@ class Checkpoint(keras.callbacks.Callback):
         if is_chief(self.model):
             validation.check_writable_folder(self.directory, "Checkpoint")
             self._remove_temporaries()
+        else:  # restores from it; only the chief writes
+            self.directory.mkdir(parents=True, exist_ok=True)
         self._last_save_time = now()
         self._signal_received = None
         self.stopped_by = None

@@ -1,12 +1,13 @@
 """Writing any number of samples to files: streamed, resumable, reproducible."""
 
+import contextlib
 import json
 import os
 import pathlib
 
 import numpy as np
 
-from keras_gen import validation
+from keras_gen import validation, visualization
 
 __all__ = ["FORMATS", "write_samples"]
 
@@ -123,7 +124,7 @@ def write_samples(
                 batch_size=batch_size,
                 **options,
             )
-            pixels = _to_uint8(images, model.value_range)
+            pixels = visualization.to_uint8(images, model.value_range)
             writer.write(number, start, pixels, conditions)
         progress.add(count)
     return directory
@@ -132,12 +133,6 @@ def write_samples(
 def _chunk_seed(seed, number):
     """The seed of chunk `number`: its own stream, apart from every other's."""
     return int(np.random.SeedSequence([int(seed), number]).generate_state(1)[0] >> 1)
-
-
-def _to_uint8(images, value_range):
-    low, high = value_range
-    pixels = np.clip((np.asarray(images, "float32") - low) / (high - low), 0.0, 1.0)
-    return np.round(pixels * 255.0).astype(np.uint8)
 
 
 def _claim(directory, settings):
@@ -164,12 +159,16 @@ def _claim(directory, settings):
             "a folder of samples; choose a new or empty folder."
         )
     validation.check_writable_folder(directory, "write_samples()")
-    _write_atomically(path, json.dumps(settings, indent=2).encode())
+    with _atomically(path) as temporary:
+        temporary.write_text(json.dumps(settings, indent=2))
 
 
-def _write_atomically(path, data):
+@contextlib.contextmanager
+def _atomically(path):
+    """Yields a temporary name beside `path` to write to, then renames it
+    into place (`os.replace`): no half file under `path`."""
     temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    temporary.write_bytes(data)
+    yield temporary
     os.replace(temporary, path)
 
 
@@ -205,14 +204,14 @@ class _Writer:
     def write(self, number, start, pixels, conditions):
         labels = self._labels(conditions)
         if self.format == "npz":
-            import io
-
-            buffer = io.BytesIO()
             arrays = {"images": pixels}
             if labels is not None:
                 arrays["labels"] = labels
-            np.savez(buffer, **arrays)
-            _write_atomically(self._shard(number), buffer.getvalue())
+            with (
+                _atomically(self._shard(number)) as temporary,
+                open(temporary, "wb") as file,
+            ):
+                np.savez(file, **arrays)
             return
         import keras
 
@@ -220,6 +219,5 @@ class _Writer:
             label = None if labels is None else int(labels[offset])
             path = self._png(start + offset, label)
             path.parent.mkdir(exist_ok=True)
-            temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-            keras.utils.save_img(temporary, image, scale=False, file_format="png")
-            os.replace(temporary, path)
+            with _atomically(path) as temporary:
+                keras.utils.save_img(temporary, image, scale=False, file_format="png")

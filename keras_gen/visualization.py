@@ -9,12 +9,21 @@ __all__ = [
     "plot_history",
     "save_gif",
     "save_image",
+    "to_uint8",
     "upscale",
     "with_channels",
 ]
 
 #: The smallest side, in pixels, that `upscale(grid, "auto")` enlarges a grid to.
 AUTO_SIDE = 512
+
+
+def to_uint8(images, value_range=(-1.0, 1.0)):
+    """Images in `value_range` as uint8 pixels: `low` to 0, `high` to 255,
+    rounded, values outside the range clipped."""
+    low, high = value_range
+    pixels = np.clip((np.asarray(images, "float32") - low) / (high - low), 0.0, 1.0)
+    return np.round(pixels * 255.0).astype(np.uint8)
 
 
 def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
@@ -45,8 +54,6 @@ def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
     count, height, width, channels = images.shape
     columns = columns or max(1, int(np.ceil(np.sqrt(count))))
     rows = max(1, int(np.ceil(count / columns)))
-    low, high = value_range
-    pixels = np.clip((images - low) / (high - low), 0.0, 1.0) * 255.0
     grid = np.full(
         (
             rows * (height + padding) + padding,
@@ -56,7 +63,7 @@ def image_grid(images, columns=None, value_range=(-1.0, 1.0), padding=2):
         255,
         dtype=np.uint8,
     )
-    for index, image in enumerate(pixels.round().astype(np.uint8)):
+    for index, image in enumerate(to_uint8(images, value_range)):
         row, column = divmod(index, columns)
         top = padding + row * (height + padding)
         left = padding + column * (width + padding)

@@ -34,7 +34,7 @@ def test_pngs_match_the_models_samples_and_repeat_with_the_seed(tmp_path):
     np.testing.assert_array_equal(read(tmp_path / "a"), read(tmp_path / "b"))
     # Chunk 1 (images 3-5) is the model's generate() with chunk 1's seed.
     seed = kg.sample_files._chunk_seed(5, 1)
-    expected = kg.sample_files._to_uint8(
+    expected = kg.visualization.to_uint8(
         model.generate(3, seed=seed), model.value_range
     )
     np.testing.assert_array_equal(read(tmp_path / "a")[3:6], expected)

@@ -225,3 +225,10 @@ def test_sample_files_benchmark_prints_its_rows():
         len(re.findall(r"write_samples\((npz|png)\) +[\d.]+ img/s +ratio", output)) == 2
     )
     assert re.search(r"peak memory growth: [\d.-]+ MiB writing 40 images", output)
+
+
+def test_fid_benchmark_prints_its_rows():
+    output = run_module("benchmarks.fid", "--num", "4", "--batch-size", "2")
+    rows = re.findall(r"(tf1|clean) resize +[\d.]+ img/s +ratio to the first", output)
+    assert len(rows) == 3, output
+    assert "min per 10,000 images" in output

@@ -25,6 +25,9 @@ class Evaluate(keras.callbacks.Callback):
         detail: also log precision and recall, density and coverage, the
             distances' intervals and per-class distances (`evaluate(detail=)`);
             False by default, as they take longer than the rest together.
+        inception: a `kg.evaluation.InceptionMetrics` with a reference, to
+            log `fid`, `kid` and `inception_score` too (the way to score
+            images other than 28x28 digits during training).
 
     Example:
 
@@ -42,7 +45,13 @@ class Evaluate(keras.callbacks.Callback):
     """
 
     def __init__(
-        self, every=5, num_samples=10_000, evaluator=None, seed=0, detail=False
+        self,
+        every=5,
+        num_samples=10_000,
+        evaluator=None,
+        seed=0,
+        detail=False,
+        inception=None,
     ):
         super().__init__()
         validation.check_count(every, "every")
@@ -52,6 +61,7 @@ class Evaluate(keras.callbacks.Callback):
         self.evaluator = evaluator
         self.seed = seed
         self.detail = detail
+        self.inception = inception
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
@@ -66,6 +76,7 @@ class Evaluate(keras.callbacks.Callback):
             self.evaluator,
             seed=self.seed,
             detail=self.detail,
+            inception=self.inception,
         )
         if logs is not None:
             logs.update(scores)

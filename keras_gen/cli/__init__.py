@@ -7,6 +7,7 @@ keras-gen sample runs/dcgan --num 64 --out grid.png
 keras-gen sample runs/cgan --labels 3 3 7 7 --out sevens.png
 keras-gen export runs/dcgan exports/dcgan/1
 keras-gen evaluate runs/dcgan
+keras-gen fid runs/dcgan stats/mnist_train.npz
 keras-gen train labelgan --import my_project.models --out runs/mine
 ```
 
@@ -17,7 +18,8 @@ with `--import MODULE`); its options are the model's constructor and
 (`keras_gen.cli.model_options`), and the data it loads are what the model
 says it trains on (`model.training_data`, `keras_gen.cli.data`). `sample`,
 `export` and `evaluate` take a run folder (`keras_gen.cli.run_folder`) or a
-`.keras` file.
+`.keras` file; `fid` (`keras_gen.cli.fid`) takes those, folders of images and
+statistics files.
 
 A usage error (unknown option, a run folder that is missing or already used)
 prints one line and exits with status 2.
@@ -33,7 +35,7 @@ import keras
 
 from keras_gen import callbacks, evaluation, visualization
 from keras_gen.callbacks.image_grid import grid_inputs
-from keras_gen.cli import model_options
+from keras_gen.cli import fid, model_options
 from keras_gen.cli.data import DataSource
 from keras_gen.cli.errors import UsageError
 from keras_gen.cli.run_folder import RunFolder, import_modules, load_model
@@ -448,6 +450,15 @@ def evaluate(args):
         f"{provenance['classifier_sha256'][:12]}"
         + (f"; {', '.join(options_used)}" if options_used else "")
     )
+    if "reference_overlap" in provenance:
+        print(f"Memorization: {provenance['reference_overlap']}")
+    if "inception" in provenance:
+        inception = provenance["inception"]
+        print(
+            f"fid, kid, inception_score: {inception['num_samples']:,} samples "
+            f"against {inception['reference']}; resize {inception['resize']}; "
+            f"weights {inception['weights_sha256'][:12]}"
+        )
     if written:
         print(f"Saved {written}")
 
@@ -732,7 +743,9 @@ def make_parser(argv=()):
         "evaluate",
         help="print quality metrics",
         description="Score a run's samples with the bundled MNIST classifier, "
-        "beside what real MNIST digits score; a run folder also gets the "
+        "beside what real MNIST digits score (other images: fid, kid and "
+        "inception_score against the run's test images, when the FID "
+        "Inception weights are on this machine); a run folder also gets the "
         "figures and how they were obtained in evaluation.json (then "
         "evaluation-2.json, ...). Options of the model's held-out figures "
         "follow as --name value (a VAE's --importance-samples 5000).",
@@ -750,6 +763,8 @@ def make_parser(argv=()):
     )
     _add_import_option(evaluate_parser)
     evaluate_parser.set_defaults(handler=evaluate)
+
+    fid.add_parser(commands, _positive, _add_import_option)
     return parser
 
 

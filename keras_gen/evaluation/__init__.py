@@ -7,20 +7,36 @@ how the figures were obtained: distances between feature distributions
 class coverage, label accuracy, per-class distances), memorization against
 the training images, Stacked MNIST mode counts, and a model's own held-out
 figures (a VAE's likelihood, Pix2Pix's L1 and PSNR).
+
+For any other images, `InceptionMetrics` computes the published Fréchet
+Inception Distance, Kernel Inception Distance and Inception Score with the
+reference Inception network (`build_fid_inception`), whose weights are
+fetched once, or read from a local file.
 """
 
 from keras_gen.evaluation.classifier import (
     build_mnist_classifier,
+    classifier_fingerprint,
     feature_extractor,
     mnist_classifier,
 )
 from keras_gen.evaluation.evaluate import (
     EvaluationResult,
     Evaluator,
-    classifier_fingerprint,
     default_reference_images,
     evaluate,
     real_digit_scores,
+)
+from keras_gen.evaluation.inception import (
+    build_fid_inception,
+    fid_inception,
+    fid_weights_path,
+    load_fid_weights,
+)
+from keras_gen.evaluation.inception_metrics import (
+    InceptionMetrics,
+    Statistics,
+    inception_score,
 )
 from keras_gen.evaluation.intervals import bootstrap_interval
 from keras_gen.evaluation.metrics import (
@@ -48,7 +64,9 @@ from keras_gen.evaluation.neighbours import (
     neighbour_radii,
     precision_recall,
 )
+from keras_gen.evaluation.resize import TF1Resize, resize_clean, resize_tf1
 from keras_gen.evaluation.streaming import ClassifierScore, FrechetDistance
+from keras_gen.evaluation.torch_weights import read_state_dict
 
 __all__ = [
     "STACKED_MNIST_SAMPLES",
@@ -56,7 +74,11 @@ __all__ = [
     "EvaluationResult",
     "Evaluator",
     "FrechetDistance",
+    "InceptionMetrics",
+    "Statistics",
+    "TF1Resize",
     "bootstrap_interval",
+    "build_fid_inception",
     "build_mnist_classifier",
     "class_coverage",
     "classifier_fingerprint",
@@ -66,10 +88,14 @@ __all__ = [
     "digit_kl",
     "evaluate",
     "feature_extractor",
+    "fid_inception",
+    "fid_weights_path",
     "frechet_distance",
     "importance_weighted_bound",
+    "inception_score",
     "kernel_distance",
     "label_accuracy",
+    "load_fid_weights",
     "mean_absolute_error",
     "memorization",
     "mnist_classifier",
@@ -80,6 +106,9 @@ __all__ = [
     "neighbour_radii",
     "peak_signal_to_noise_ratio",
     "precision_recall",
+    "read_state_dict",
     "real_digit_scores",
+    "resize_clean",
+    "resize_tf1",
     "stacked_mnist_modes",
 ]

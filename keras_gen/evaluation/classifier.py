@@ -1,9 +1,11 @@
 """The small MNIST classifier shipped with keras_gen, used as a feature extractor."""
 
+import hashlib
 import pathlib
 
 import keras
-from keras import layers
+import numpy as np
+from keras import layers, ops
 
 WEIGHTS = pathlib.Path(__file__).parent / "data" / "mnist_classifier.weights.h5"
 FEATURES_LAYER = "features"
@@ -61,3 +63,17 @@ def feature_extractor(classifier):
         [classifier.get_layer(FEATURES_LAYER).output, classifier.output],
         name="mnist_features",
     )
+
+
+def classifier_fingerprint(classifier):
+    """SHA-256 of a classifier's weights (their values, in order): its identity.
+
+    Two evaluations compare only when their classifiers have the same
+    fingerprint.
+    """
+    digest = hashlib.sha256()
+    for weight in classifier.weights:
+        value = np.ascontiguousarray(ops.convert_to_numpy(weight), dtype="float32")
+        digest.update(str(value.shape).encode())
+        digest.update(value.tobytes())
+    return digest.hexdigest()

@@ -13,7 +13,11 @@ from keras import ops
 from keras_gen import validation
 from keras_gen.conditions import conditions_for, repeat_to
 from keras_gen.evaluation import intervals, metrics, modes, neighbours
-from keras_gen.evaluation.classifier import feature_extractor, mnist_classifier
+from keras_gen.evaluation.classifier import (
+    classifier_fingerprint,
+    feature_extractor,
+    mnist_classifier,
+)
 from keras_gen.version import __version__
 
 #: The neighbour of improved precision and recall (Kynkäänniemi et al., 2019).
@@ -47,6 +51,16 @@ def _to_unit_range(samples, value_range):
     return np.clip((np.asarray(samples, dtype="float32") - low) / (high - low), 0, 1)
 
 
+def image_hashes(images_01):
+    """One hash per image of its 8-bit pixels: equal images, equal hashes."""
+    from keras_gen.visualization import to_uint8
+
+    pixels = to_uint8(images_01, (0.0, 1.0))
+    return np.array(
+        [hashlib.sha1(image.tobytes()).hexdigest() for image in pixels], dtype=object
+    )
+
+
 def default_reference_images():
     """The official MNIST test split shipped with keras_gen: images in [0, 1],
     `(10000, 28, 28, 1)`, and their labels."""
@@ -54,20 +68,6 @@ def default_reference_images():
 
     images, labels = bundled("test")
     return images[..., None].astype("float32") / 255.0, labels.astype("int32")
-
-
-def classifier_fingerprint(classifier):
-    """SHA-256 of a classifier's weights (their values, in order): its identity.
-
-    Two evaluations compare only when their classifiers have the same
-    fingerprint.
-    """
-    digest = hashlib.sha256()
-    for weight in classifier.weights:
-        value = np.ascontiguousarray(ops.convert_to_numpy(weight), dtype="float32")
-        digest.update(str(value.shape).encode())
-        digest.update(value.tobytes())
-    return digest.hexdigest()
 
 
 class Evaluator:
@@ -122,6 +122,7 @@ class Evaluator:
         else:
             self.reference = f"{len(reference_images):,} reference images given"
         self.reference_features, _ = self.features_and_probabilities(reference_images)
+        self.reference_hashes = image_hashes(reference_images)
         self._radii = {}  # k -> the reference vectors' neighbour radii
         self.reference_labels = None
         if reference_labels is not None:
@@ -261,6 +262,10 @@ SAMPLE_METRICS = (
     "classifier_score",
     "class_coverage",
 )
+#: The metrics of the reference Inception network (`InceptionMetrics`).
+INCEPTION_METRICS = ("fid", "kid", "inception_score")
+#: Held-out images the memorization check needs, at the least.
+MIN_HELDOUT_IMAGES = 100
 
 
 class EvaluationResult(dict):
@@ -311,6 +316,7 @@ def evaluate(
     detail=True,
     mode_samples=modes.STACKED_MNIST_SAMPLES,
     truncation=None,
+    inception=None,
     **heldout_options,
 ):
     """Every metric that applies to `model`, with how it was obtained.
@@ -329,8 +335,14 @@ def evaluate(
       `kg.conditions.ClassLabel` condition), or `test_labels` for samples
       made for the conditions of `test_data` (a Pix2Pix output should show
       the digit of its input).
+    - The Fréchet Inception Distance, Kernel Inception Distance and
+      Inception Score (`fid`, `kid`, `inception_score`), with `inception`;
+      for images the classifier cannot score, also without it, against the
+      images of `test_data`, when the FID Inception weights are on this
+      machine (`kg.evaluation.fid_weights_path`).
     - Memorization, with `training_images`: how close samples sit to their
-      nearest training image, against the reference (held-out) images.
+      nearest training image, against the reference (held-out) images that
+      are not among them; skipped when too few reference images are left.
     - Stacked MNIST, for a model of 28x28x3 images scored with a classifier
       of 28x28x1 digits: the modes reached by `mode_samples` samples and the
       KL divergence of their distribution from uniform.
@@ -367,6 +379,10 @@ def evaluate(
             the bound on each noise coordinate (`model.generate`'s
             truncation trick), meant to trade recall for precision.
             Recorded in `provenance`.
+        inception: a `kg.evaluation.InceptionMetrics` with a `reference`,
+            to score the samples with the reference Inception network too;
+            its network, weights' hash, resize and reference are recorded
+            in `provenance["inception"]`.
         **heldout_options: options of the model's `heldout_metrics`, e.g.
             `importance_samples=5000` for a VAE (draws per image of its
             likelihood estimate; the published protocol's 5,000). Those the
@@ -416,6 +432,10 @@ def evaluate(
             confidence=CONFIDENCE,
         )
     held_out = None  # the conditions of test data the caller gave
+    if inception is None and tuple(model.image_shape) != evaluator.image_shape:
+        inception, reason = _inception_for(model, test_data)
+        if reason:
+            result.skipped.update(dict.fromkeys(INCEPTION_METRICS, reason))
     if test_data is None:
         test_images, default_labels = default_reference_images()
         test_labels = default_labels if test_labels is None else test_labels
@@ -437,6 +457,7 @@ def evaluate(
         detail,
         result,
         sampling,
+        inception,
     )
     _score_memorization(samples, training_images, evaluator, result)
     _score_modes(model, mode_samples, evaluator, seed, result, sampling)
@@ -486,8 +507,44 @@ def _heldout_options(model, given):
     return {**named, **given}
 
 
+def _inception_for(model, test_data):
+    """`(InceptionMetrics or None, reason)` for a model whose images the
+    classifier cannot score: the reference is the images of `test_data`."""
+    from keras_gen.evaluation.inception import fid_weights_path
+    from keras_gen.evaluation.inception_metrics import InceptionMetrics
+
+    images = None
+    if test_data is not None:
+        try:
+            images = np.asarray(model.unpack_batch(test_data)[0])
+        except (ValueError, TypeError):
+            images = None
+    if images is None or tuple(images.shape[1:]) != tuple(model.image_shape):
+        return None, (
+            "no reference images of the model's shape: pass `test_data` "
+            "(held-out images) or `inception=kg.evaluation.InceptionMetrics("
+            "reference=...)`"
+        )
+    try:
+        weights = fid_weights_path(download=False)
+    except FileNotFoundError as error:
+        return None, f"the Inception metrics need their weights: {error}"
+    inception = InceptionMetrics(weights=weights, download=False)
+    inception.set_reference(images, value_range=model.value_range)
+    return inception, None
+
+
 def _score_samples(
-    model, num_samples, evaluator, seed, conditions, held_out, detail, result, sampling
+    model,
+    num_samples,
+    evaluator,
+    seed,
+    conditions,
+    held_out,
+    detail,
+    result,
+    sampling,
+    inception,
 ):
     """Adds the sample metrics to `result`, or their reasons to `result.skipped`.
 
@@ -510,25 +567,39 @@ def _score_samples(
     def skip(reason):
         result.skipped.update(dict.fromkeys(names, reason))
 
-    if tuple(model.image_shape) != evaluator.image_shape:
-        return skip(
+    classifier_fits = tuple(model.image_shape) == evaluator.image_shape
+    if not classifier_fits:
+        skip(
             f"the evaluator's classifier scores {evaluator.image_shape} images and "
             f"the model makes {tuple(model.image_shape)}; pass "
             "`Evaluator(classifier=..., reference_images=...)` for these images"
         )
+        if inception is None:
+            return None
     if conditions is not None:
         conditions = repeat_to(conditions, num_samples)
     else:
         try:
             conditions = conditions_for(model, num_samples, seed)
         except ValueError as error:
-            return skip(str(error))
+            skip(str(error))
+            result.skipped.update(dict.fromkeys(INCEPTION_METRICS, str(error)))
+            return None
     samples = model.generate(num_samples, seed=seed, condition=conditions, **sampling)
     if labels is None and condition is not None:
         labels = condition.class_ids(conditions)
     samples = _to_unit_range(samples, model.value_range)
-    result.update(evaluator.score_images(samples, labels, detail=detail, seed=seed))
-    return samples
+    if classifier_fits:
+        result.update(evaluator.score_images(samples, labels, detail=detail, seed=seed))
+    if inception is not None:
+        result.update(
+            inception.score_images(samples, value_range=(0.0, 1.0), seed=seed)
+        )
+        result.provenance["inception"] = {
+            **inception.provenance,
+            "num_samples": int(num_samples),
+        }
+    return samples if classifier_fits else None
 
 
 def _score_memorization(samples, training_images, evaluator, result):
@@ -541,16 +612,37 @@ def _score_memorization(samples, training_images, evaluator, result):
     if samples is None:
         result.skipped.update(dict.fromkeys(names, "no samples were scored"))
         return
-    train_features, _ = evaluator.features_and_probabilities(
-        np.asarray(training_images, dtype="float32")
-    )
-    sample_features, _ = evaluator.features_and_probabilities(samples)
-    result.update(
-        neighbours.memorization(
-            train_features, sample_features, evaluator.reference_features
+    training_images = np.asarray(training_images, dtype="float32")
+    # Reference images that are also training images are not held out.
+    overlap = np.isin(evaluator.reference_hashes, image_hashes(training_images))
+    heldout = evaluator.reference_features[~overlap]
+    result.provenance["training_images"] = len(training_images)
+    if overlap.any():
+        result.provenance["reference_overlap"] = (
+            f"{int(overlap.sum()):,} of the {len(overlap):,} reference images "
+            "are also training images; memorization compares with the "
+            f"{len(heldout):,} others"
         )
-    )
-    result.provenance["training_images"] = len(train_features)
+    if len(heldout) < MIN_HELDOUT_IMAGES:
+        result.skipped.update(
+            dict.fromkeys(
+                names,
+                f"{int(overlap.sum()):,} of the {len(overlap):,} reference images "
+                f"are training images, which leaves {len(heldout):,} held out "
+                f"(at least {MIN_HELDOUT_IMAGES} are needed): pass "
+                "`Evaluator(reference_images=...)` with images the model was "
+                "not trained on",
+            )
+        )
+        return
+    train_features, _ = evaluator.features_and_probabilities(training_images)
+    sample_features, _ = evaluator.features_and_probabilities(samples)
+    try:
+        figures = neighbours.memorization(train_features, sample_features, heldout)
+    except ValueError as error:
+        result.skipped.update(dict.fromkeys(names, str(error)))
+        return
+    result.update(figures)
 
 
 def _score_modes(model, mode_samples, evaluator, seed, result, sampling):

@@ -178,6 +178,10 @@ def memorization(train_features, fake_features, heldout_features):
         fake_features: `(M, D)` features of samples.
         heldout_features: `(L, D)` features of real images not trained on.
 
+    Raises:
+        ValueError: half or more of the held-out features are training
+            features (the ratio's denominator would be 0).
+
     Returns:
         a dict: `memorization_ratio`, the median nearest-training distance of
         the samples over that of the held-out images (about 1 or more: no
@@ -199,10 +203,14 @@ def memorization(train_features, fake_features, heldout_features):
     train = _features(train_features, "train_features")
     samples = nearest_distances(fake_features, train)
     heldout = nearest_distances(heldout_features, train)
+    if np.median(heldout) == 0:
+        raise ValueError(
+            "The held-out images' median distance to the training images is 0: "
+            "at least half of them are training images. Memorization needs "
+            "held-out images the model was not trained on."
+        )
     threshold = np.quantile(heldout, 0.01)
     return {
-        "memorization_ratio": float(
-            np.median(samples) / max(np.median(heldout), 1e-12)
-        ),
+        "memorization_ratio": float(np.median(samples) / np.median(heldout)),
         "near_copy_fraction": float((samples < threshold).mean()),
     }

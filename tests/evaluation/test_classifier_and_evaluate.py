@@ -134,3 +134,44 @@ def test_real_digit_scores_belong_to_the_bundled_classifier():
     )
     real = kg.evaluation.real_digit_scores()
     assert 0 <= real["frechet_distance"] < 2 and real["classifier_score"] > 9
+
+
+def test_reference_images_that_were_trained_on_are_not_held_out(test_split, evaluator):
+    """Trained on the reference digits themselves, a model has no held-out
+    images to measure memorization against: it is skipped, never a ratio over
+    a zero distance."""
+    images, _ = test_split
+    dcgan = kg.DCGAN(image_shape=(28, 28, 1), latent_dim=8, base_filters=4)
+    some = kg.evaluation.evaluate(
+        dcgan, 100, evaluator, detail=False, training_images=images[5000:5300]
+    )
+    assert some.provenance["reference_overlap"].startswith(
+        "300 of the 5,000 reference images are also training images"
+    )
+    assert 0 < some["memorization_ratio"] < 100
+    every = kg.evaluation.evaluate(
+        dcgan, 100, evaluator, detail=False, training_images=images[5000:]
+    )
+    assert "memorization_ratio" not in every
+    assert (
+        "5,000 of the 5,000 reference images are training images"
+        in (every.skipped["memorization_ratio"])
+    )
+    apart = kg.evaluation.evaluate(
+        dcgan, 100, evaluator, detail=False, training_images=images[:300]
+    )
+    assert "reference_overlap" not in apart.provenance and "memorization_ratio" in apart
+
+
+def test_other_images_get_the_inception_metrics_or_the_reason(
+    tmp_path, monkeypatch, evaluator
+):
+    monkeypatch.delenv("KERAS_GEN_FID_WEIGHTS", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    dcgan = kg.DCGAN(image_shape=(16, 16, 3), latent_dim=8, base_filters=4)
+    colour = np.random.default_rng(0).uniform(-1, 1, (20, 16, 16, 3))
+    result = kg.evaluation.evaluate(dcgan, 20, evaluator, test_data=colour)
+    assert not {"fid", "kid", "inception_score", "frechet_distance"} & set(result)
+    assert "pt_inception-2015-12-05-6726825d.pth" in result.skipped["fid"]
+    alone = kg.evaluation.evaluate(dcgan, 20, evaluator)
+    assert "no reference images of the model's shape" in alone.skipped["fid"]

@@ -620,8 +620,12 @@ def _score_memorization(samples, training_images, evaluator, result):
     if overlap.any():
         result.provenance["reference_overlap"] = (
             f"{int(overlap.sum()):,} of the {len(overlap):,} reference images "
-            "are also training images; memorization compares with the "
-            f"{len(heldout):,} others"
+            "are also training images"
+            + (
+                f"; memorization compares with the {len(heldout):,} others"
+                if len(heldout) >= MIN_HELDOUT_IMAGES
+                else ""
+            )
         )
     if len(heldout) < MIN_HELDOUT_IMAGES:
         result.skipped.update(

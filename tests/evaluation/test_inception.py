@@ -310,6 +310,11 @@ def test_fid_command(tmp_path, weights_file, capsys, monkeypatch):
     assert "needs images on both sides" in capsys.readouterr().err
     assert cli.main([*args, "--save-stats", str(stats)]) == 2  # never replaced
     assert cli.main(["fid", str(tmp_path / "a")]) == 2
+    import tensorflow_datasets as tfds
+
+    with tfds.testing.mock_data(num_examples=6):
+        assert cli.main(["fid", "tfds:mnist:test", str(stats)]) == 0
+    assert "tensorflow-datasets mnist, split test (6 images)" in capsys.readouterr().out
 
 
 @pytest.mark.slow

@@ -39,7 +39,9 @@ from keras_gen.models import (  # noqa: E402
     DCGAN,
     GAN,
     VAE,
+    ConditionalDiffusion,
     CycleGAN,
+    Diffusion,
     GenerativeModel,
     Pix2Pix,
 )
@@ -50,8 +52,10 @@ from keras_gen.visualization import plot_history  # noqa: E402
 __all__ = [
     "CGAN",
     "CVAE",
+    "ConditionalDiffusion",
     "CycleGAN",
     "DCGAN",
+    "Diffusion",
     "GAN",
     "VAE",
     "GenerativeModel",

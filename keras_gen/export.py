@@ -193,7 +193,9 @@ def _add_sample_endpoint(tf, archive, model, serve, inputs):
                 )
             )
         with tf.control_dependencies(checks):
-            shape = tf.stack([num_images, noise_spec.shape[1]])
+            shape = tf.concat(
+                [[num_images], tf.constant(noise_spec.shape[1:], tf.int32)], 0
+            )
         noise = tf.random.stateless_normal(
             shape, seed=tf.stack([seed, tf.constant(0, tf.int64)])
         )

@@ -68,6 +68,19 @@ def tiny_vae(**kwargs):
     return kg.VAE(image_shape=IMAGE_SHAPE, latent_dim=2, **kwargs)
 
 
+def tiny_diffusion(**kwargs):
+    """A Diffusion U-Net of width 8 on 8x8x1 images, sampling in 3 steps."""
+    return kg.Diffusion(
+        image_shape=IMAGE_SHAPE, base_filters=8, sampling_steps=3, **kwargs
+    )
+
+
+def tiny_conditional_diffusion(**kwargs):
+    return kg.ConditionalDiffusion(
+        3, image_shape=IMAGE_SHAPE, base_filters=8, sampling_steps=3, **kwargs
+    )
+
+
 def assert_all_close(left, right, atol=1e-5):
     """Asserts two lists of arrays (weights, optimizer variables) are equal to atol."""
     assert len(left) == len(right)

@@ -15,7 +15,7 @@ FIXED_INPUTS = "fixed_inputs.npz"
 def grid_inputs(model, num_images, seed=0, examples=None):
     """The fixed inputs of a sample grid of `model`, as a dict of numpy arrays.
 
-    - `noise`: `(n, latent_dim)` standard normal draws from `seed`, with `n`
+    - `noise`: `(n, *noise_shape)` standard normal draws from `seed`, with `n`
       about `num_images`, rounded up to whole rows of classes for a model
       conditioned on class labels;
     - `condition`, for a conditional model: its own (one class per row for
@@ -39,7 +39,7 @@ def grid_inputs(model, num_images, seed=0, examples=None):
     if condition is not None:
         inputs["condition"] = conditions_for(model, count, seed, examples)
     rng = np.random.default_rng(seed)
-    inputs["noise"] = rng.standard_normal((count, model.latent_dim)).astype("float32")
+    inputs["noise"] = rng.standard_normal((count, *model.noise_shape)).astype("float32")
     if examples is not None:
         images, example_condition = examples
         kept = min(int(num_images), len(images))
@@ -60,10 +60,11 @@ def check_grid_inputs(model, inputs, source):
         )
 
     noise = inputs.get("noise")
-    if noise is None or noise.ndim != 2 or noise.shape[1] != model.latent_dim:
-        width = None if noise is None else noise.shape[1:]
+    if noise is None or tuple(noise.shape[1:]) != tuple(model.noise_shape):
+        shape = None if noise is None else tuple(noise.shape[1:])
         refuse(
-            f"noise of width {width}, but the model's latent_dim is {model.latent_dim}."
+            f"noise of shape {shape}, but the model's noise has shape "
+            f"{tuple(model.noise_shape)}."
         )
     condition = model.condition
     if ("condition" in inputs) != (condition is not None):

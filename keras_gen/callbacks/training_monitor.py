@@ -115,7 +115,7 @@ class TrainingMonitor(TerminateOnNonFinite):
         model = self.model
         if self._inputs is None:
             rng = np.random.default_rng(self.seed)
-            noise = rng.standard_normal((self.num_samples, model.latent_dim))
+            noise = rng.standard_normal((self.num_samples, *model.noise_shape))
             try:
                 condition = conditions_for(model, self.num_samples, self.seed)
             except ValueError:

@@ -1,9 +1,11 @@
-"""The generative models: GAN, DCGAN, CGAN, Pix2Pix, CycleGAN, VAE and CVAE."""
+"""The generative models: GAN, DCGAN, CGAN, Pix2Pix, CycleGAN, VAE, CVAE,
+Diffusion and ConditionalDiffusion."""
 
 from keras_gen.models.cgan import CGAN
 from keras_gen.models.cvae import CVAE
 from keras_gen.models.cyclegan import CycleGAN
 from keras_gen.models.dcgan import DCGAN
+from keras_gen.models.diffusion import ConditionalDiffusion, Diffusion
 from keras_gen.models.gan import GAN
 from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.pix2pix import Pix2Pix
@@ -12,8 +14,10 @@ from keras_gen.models.vae import VAE
 __all__ = [
     "CGAN",
     "CVAE",
+    "ConditionalDiffusion",
     "CycleGAN",
     "DCGAN",
+    "Diffusion",
     "GAN",
     "GenerativeModel",
     "Pix2Pix",

@@ -137,6 +137,12 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
     #: Name of the noise (latent) input of exports.
     noise_name = "noise"
 
+    @property
+    def noise_shape(self):
+        """The shape of one noise input, without the batch: `(latent_dim,)`
+        by default; a diffusion model's noise has the image's shape."""
+        return (self.latent_dim,)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "presets" not in cls.__dict__ and "__init__" in cls.__dict__:
@@ -412,8 +418,8 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
             num_images: how many images; inferred from `noise` or `condition`
                 when omitted.
             seed: int for reproducible noise; `None` for fresh noise.
-            noise: optional `(num_images, latent_dim)` noise to use instead of
-                drawing it.
+            noise: optional `(num_images, *noise_shape)` noise to use
+                instead of drawing it.
             condition: optional conditions, one per image (see `condition`);
                 also accepted under the condition's name (`labels=` for a
                 class label).
@@ -463,16 +469,16 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
                     )
                 num_images = len(condition)
             validation.check_count(num_images, "num_images", minimum=0)
-            shape = (int(num_images), self.latent_dim)
+            shape = (int(num_images), *self.noise_shape)
             if truncation is None:
                 noise = keras.random.normal(shape, seed=seed)
             else:
                 noise = _truncated_normal(shape, float(truncation), seed)
         noise = ops.convert_to_numpy(noise).astype("float32")
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+        if tuple(noise.shape[1:]) != tuple(self.noise_shape):
             raise ValueError(
-                f"`noise` must have shape (num_images, {self.latent_dim}); got "
-                f"{noise.shape}."
+                f"`noise` must have shape (num_images, "
+                f"{', '.join(map(str, self.noise_shape))}); got {noise.shape}."
             )
         if num_images is not None and len(noise) != num_images:
             raise ValueError(
@@ -539,7 +545,7 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
         Exports add a `sample` signature to any model whose
         `serving_default` takes `noise_name`.
         """
-        inputs = {self.noise_name: keras.KerasTensor((None, self.latent_dim))}
+        inputs = {self.noise_name: keras.KerasTensor((None, *self.noise_shape))}
         if self.condition is not None:
             inputs[self.condition.name] = self.condition.spec
 

@@ -21,11 +21,14 @@ accepts networks of your own.
   U-Net and its patch discriminator (Isola et al., 2017).
 - `resnet_generator`: CycleGAN's residual image-to-image generator (Zhu et
   al., 2017), judged by `patchgan_discriminator(normalization="instance")`.
+- `diffusion_unet`: the noise predictor of `kg.Diffusion` (Ho et al., 2020),
+  with its layer `SinusoidalEmbedding`.
 """
 
 from keras_gen.networks.common import spatial_plan
 from keras_gen.networks.cyclegan import resnet_generator
 from keras_gen.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gen.networks.diffusion import SinusoidalEmbedding, diffusion_unet
 from keras_gen.networks.mlp import mlp_discriminator, mlp_generator
 from keras_gen.networks.pix2pix import patchgan_discriminator, unet_generator
 from keras_gen.networks.r3gan import (
@@ -39,8 +42,10 @@ from keras_gen.networks.vae import vae_decoder, vae_encoder
 __all__ = [
     "GenerativeBasis",
     "GroupedConv2D",
+    "SinusoidalEmbedding",
     "dcgan_discriminator",
     "dcgan_generator",
+    "diffusion_unet",
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",

@@ -13,7 +13,9 @@ from tests.helpers import (
     assert_same_training,
     pairs_of,
     tiny_cgan,
+    tiny_conditional_diffusion,
     tiny_dcgan,
+    tiny_diffusion,
     tiny_gan,
     tiny_pix2pix,
     tiny_vae,
@@ -26,13 +28,22 @@ MODELS = {
     "cgan": lambda: tiny_cgan(seed=3),
     "vae": lambda: tiny_vae(seed=3),
     "pix2pix": lambda: tiny_pix2pix(seed=3),
+    "diffusion": lambda: tiny_diffusion(seed=3),
+    "conditional_diffusion": lambda: tiny_conditional_diffusion(seed=3),
 }
+#: Round trips of the default tier (a conditional diffusion model's is slow).
+ROUND_TRIPS = [
+    pytest.param(name, marks=pytest.mark.slow)
+    if name == "conditional_diffusion"
+    else name
+    for name in MODELS
+]
 
 
 def data_for(name, images, labels):
     if name == "vae":
         return ((images + 1) / 2,)
-    if name == "cgan":
+    if name in ("cgan", "conditional_diffusion"):
         return (images, labels)
     if name == "pix2pix":
         return pairs_of(images)
@@ -40,7 +51,7 @@ def data_for(name, images, labels):
 
 
 def compile_model(name, model, penalties=True):
-    if name in ("vae", "pix2pix"):
+    if name in ("vae", "pix2pix", "diffusion", "conditional_diffusion"):
         model.compile()
     elif name == "gan":
         model.compile(
@@ -77,7 +88,7 @@ def optimizer_values(model):
     ]
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", ROUND_TRIPS)
 def test_round_trip_restores_everything(name, images, labels, tmp_path):
     model = MODELS[name]()
     compile_model(name, model)
@@ -158,7 +169,7 @@ def test_gan_round_trip_keeps_the_loss_options(tmp_path):
 
 
 #: The default tier resumes a GAN (the DCGAN, with R1 and EMA) and the VAE; the
-#: slow tier (`-m slow`) the other kinds.
+#: slow tier (`-m slow`) the other kinds (a diffusion model's, 30 s).
 RESUMED = [
     name if name in ("dcgan", "vae") else pytest.param(name, marks=pytest.mark.slow)
     for name in MODELS

@@ -89,10 +89,10 @@ class Diffusion(GenerativeModel):
 
     presets = {
         "mnist": {
-            "description": "28x28 MNIST: the U-Net of width 32 with attention "
-            "at 7x7, v-prediction, Adam(2e-4), weight average 0.999.",
+            "description": "28x28 MNIST on a CPU: the U-Net of width 16 with "
+            "attention at 7x7, v-prediction, Adam(2e-4), weight average 0.999.",
             "data": "mnist",
-            "config": {"image_shape": (28, 28, 1)},
+            "config": {"image_shape": (28, 28, 1), "base_filters": 16},
         },
     }
 
@@ -439,7 +439,11 @@ class ConditionalDiffusion(Diffusion):
             "description": "The ten MNIST digits at 28x28: the mnist Diffusion "
             "with the label embedded, 10% of labels dropped.",
             "data": "mnist",
-            "config": {"num_classes": 10, "image_shape": (28, 28, 1)},
+            "config": {
+                "num_classes": 10,
+                "image_shape": (28, 28, 1),
+                "base_filters": 16,
+            },
         },
     }
 

@@ -232,3 +232,14 @@ def test_fid_benchmark_prints_its_rows():
     rows = re.findall(r"(tf1|clean) resize +[\d.]+ img/s +ratio to the first", output)
     assert len(rows) == 3, output
     assert "min per 10,000 images" in output
+
+
+def test_diffusion_benchmark_prints_its_tables():
+    output = run_module(
+        "benchmarks.diffusion",
+        *("--steps", "2", "--num-samples", "20", "--batch-size", "8"),
+        *("--table-samples", "10", "--table-steps", "2,3"),
+    )
+    assert re.search(r"\| diffusion \| 2 \| [\d.]+ \| [\d.]+ \|", output), output
+    assert re.search(r"\| dcgan \| 2 \|.*\| 1\.00 \|", output), output
+    assert len(re.findall(r"^\| [23] \| [\d.]+ \| [\d.]+ \|", output, re.M)) == 2

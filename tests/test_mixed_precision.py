@@ -8,6 +8,7 @@ from tests.helpers import (
     IMAGE_SHAPE,
     colour_of,
     tiny_cgan,
+    tiny_conditional_diffusion,
     tiny_cyclegan,
     tiny_dcgan,
     tiny_gan,
@@ -179,3 +180,14 @@ def test_float16_is_refused_on_jax_with_the_fix():
             gan.compile()
     finally:
         keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("policy", POLICIES, indirect=True)
+def test_diffusion_trains_with_a_float32_loss_and_samples(policy, images, labels):
+    model = tiny_conditional_diffusion()
+    model.compile()
+    assert model.network.compute_dtype == policy.split("_")[1]
+    assert_finite(train(model, images, labels))
+    samples = model.generate(labels=[0, 1, 2], seed=0, guidance=2.0)
+    assert samples.dtype == np.float32 and np.all(np.isfinite(samples))

@@ -5,6 +5,7 @@ keras-gen train dcgan --epochs 50 --out runs/dcgan
 keras-gen train dcgan --out runs/dcgan --epochs 80 --resume   # continue that run
 keras-gen sample runs/dcgan --num 64 --out grid.png
 keras-gen sample runs/cgan --labels 3 3 7 7 --out sevens.png
+keras-gen sample runs/diffusion --steps 25 --out grid.png
 keras-gen export runs/dcgan exports/dcgan/1
 keras-gen evaluate runs/dcgan
 keras-gen fid runs/dcgan stats/mnist_train.npz
@@ -26,6 +27,7 @@ prints one line and exits with status 2.
 """
 
 import argparse
+import inspect
 import json
 import pathlib
 import signal
@@ -319,6 +321,20 @@ def _given_conditions(args, model, location):
 GRID_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
+def _sampling_options(args, model):
+    """`generate()` options of `sample`: the truncation, and the denoising
+    steps of a model whose `generate_images` takes `steps`."""
+    options = {} if args.truncation is None else {"truncation": args.truncation}
+    if args.steps is not None:
+        if "steps" not in inspect.signature(model.generate_images).parameters:
+            raise UsageError(
+                f"--steps is for models that sample in steps (a diffusion "
+                f"model); {type(model).__name__} generates in one pass"
+            )
+        options["steps"] = args.steps
+    return options
+
+
 def sample(args):
     if args.out.suffix.lower() not in GRID_SUFFIXES:
         return write_sample_files(args)
@@ -347,7 +363,7 @@ def sample(args):
             f"{type(model).__name__} cannot draw its own `{condition.name}`: "
             "pass --conditions FILE.npy"
         )
-    sampling = {} if args.truncation is None else {"truncation": args.truncation}
+    sampling = _sampling_options(args, model)
     images = model.generate(args.num, seed=args.seed, condition=conditions, **sampling)
     grid = visualization.image_grid(images, args.columns, model.value_range)
     visualization.save_image(grid, args.out, scale=args.scale or "auto")
@@ -365,7 +381,7 @@ def write_sample_files(args):
             "for a grid."
         )
     model, _ = load_model(args.run, args.imports)
-    sampling = {} if args.truncation is None else {"truncation": args.truncation}
+    sampling = _sampling_options(args, model)
     try:
         folder = write_samples(
             model,
@@ -704,6 +720,11 @@ def make_parser(argv=()):
         "--conditions",
         type=pathlib.Path,
         help="a .npy file of conditions, repeated to --num (any conditional model)",
+    )
+    sample_parser.add_argument(
+        "--steps",
+        type=_positive,
+        help="denoising steps of a diffusion model (default: its sampling_steps)",
     )
     sample_parser.add_argument("--columns", type=_positive)
     sample_parser.add_argument(

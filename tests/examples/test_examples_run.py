@@ -47,6 +47,11 @@ def test_export_and_serve_example(fake_mnist, tmp_path):
         ("cgan_mnist", ["--base-filters", 8], "cgan.keras"),
         ("vae_mnist", ["--latent-dim", 2], "vae.keras"),
         ("cvae_mnist", ["--latent-dim", 2], "cvae.keras"),
+        (
+            "diffusion_mnist",
+            ["--base-filters", 8, "--sampling-steps", 2],
+            "diffusion.keras",
+        ),
         ("acgan_mnist", ["--base-filters", 8, "--eval-samples", 200], "acgan.keras"),
         ("dcgan64_mnist", ["--base-filters", 4], "dcgan64.keras"),
         ("image_folder", ["--base-filters", 4, "--conditional"], "model.keras"),

@@ -126,6 +126,9 @@ def test_evaluate_scores_a_digit_model(images):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    keras.backend.backend() == "torch", reason="export runs on TensorFlow and JAX"
+)
 def test_export_serves_the_sampling_loop(images, labels, tmp_path):
     tf = pytest.importorskip("tensorflow")
     model = tiny_conditional_diffusion(seed=4)
@@ -148,3 +151,21 @@ def test_export_serves_the_sampling_loop(images, labels, tmp_path):
         labels=tf.constant([2, 2, 0], tf.int32),
     )["images"].numpy()
     assert sampled.dtype == np.uint8 and sampled.shape == (3, *IMAGE_SHAPE)
+
+
+@pytest.mark.slow
+def test_cli_samples_in_the_steps_asked_for(tmp_path, capsys):
+    from keras_gen import cli
+
+    tiny_diffusion(seed=0).save(tmp_path / "diffusion.keras")
+    grid = tmp_path / "grid.png"
+    args = ["sample", str(tmp_path / "diffusion.keras"), "--num", "4"]
+    assert cli.main([*args, "--steps", "2", "--out", str(grid)]) == 0
+    assert grid.is_file()
+    folder = tmp_path / "files"
+    assert cli.main([*args, "--steps", "2", "--out", str(folder)]) == 0
+    assert len(list(folder.rglob("*.png"))) == 4
+    kg.VAE(image_shape=IMAGE_SHAPE, latent_dim=2).save(tmp_path / "vae.keras")
+    vae_args = ["sample", str(tmp_path / "vae.keras"), "--steps", "2"]
+    assert cli.main([*vae_args, "--out", str(tmp_path / "v.png")]) == 2
+    assert "generates in one pass" in capsys.readouterr().err

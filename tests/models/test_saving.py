@@ -31,10 +31,10 @@ MODELS = {
     "diffusion": lambda: tiny_diffusion(seed=3),
     "conditional_diffusion": lambda: tiny_conditional_diffusion(seed=3),
 }
-#: Round trips of the default tier (a conditional diffusion model's is slow).
+#: Round trips of the default tier (a diffusion model's takes 10 s: slow tier).
 ROUND_TRIPS = [
     pytest.param(name, marks=pytest.mark.slow)
-    if name == "conditional_diffusion"
+    if name in ("diffusion", "conditional_diffusion")
     else name
     for name in MODELS
 ]

@@ -8,6 +8,7 @@ from keras_gen.models.dcgan import DCGAN
 from keras_gen.models.diffusion import ConditionalDiffusion, Diffusion
 from keras_gen.models.gan import GAN
 from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.own_loss import OwnLossModel
 from keras_gen.models.pix2pix import Pix2Pix
 from keras_gen.models.vae import VAE
 
@@ -20,6 +21,7 @@ __all__ = [
     "Diffusion",
     "GAN",
     "GenerativeModel",
+    "OwnLossModel",
     "Pix2Pix",
     "VAE",
 ]

@@ -6,10 +6,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import backend, networks, validation
+from keras_gen import networks, validation
 from keras_gen.conditions import ClassLabel
 from keras_gen.losses import at_least_float32
-from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.own_loss import OwnLossModel
 
 #: What the network predicts.
 PREDICTIONS = ("v", "epsilon")
@@ -34,7 +34,7 @@ def signal_and_noise_rates(t):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class Diffusion(GenerativeModel):
+class Diffusion(OwnLossModel):
     """A denoising diffusion model (Ho et al., 2020) with DDIM sampling (Song et al., 2021).
 
     Training noises each image to a random level `t` ~ U(0, 1) of a cosine
@@ -188,37 +188,7 @@ class Diffusion(GenerativeModel):
             )
         if optimizer is None:
             optimizer = keras.optimizers.Adam(learning_rate=2e-4)
-        self.check_data = validation.check_flag(check_data, "check_data")
-        self._compile_kwargs = dict(kwargs)
-        super().compile(optimizer=optimizer, **kwargs)
-        self.optimizer.build(self.trainable_variables)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {
-            "optimizer": keras.optimizers.serialize(self.optimizer),
-            "check_data": self.check_data,
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        config["optimizer"] = keras.optimizers.deserialize(config["optimizer"])
-        self.compile(**config)
-
-    def train_step(self, *args):
-        """Keras' own train step (through `compute_loss`), on `unpack_batch`'s
-        `(images, condition)` as the model's input."""
-        return backend.step_logs(super().train_step(*self._as_model_input(args)))
-
-    def test_step(self, *args):
-        return backend.step_logs(super().test_step(*self._as_model_input(args)))
-
-    def _as_model_input(self, args):
-        images, condition = self.unpack_batch(args[-1])
-        data = (images,) if condition is None else ((images, condition),)
-        return args[:-1] + (data,)
+        super().compile(optimizer=optimizer, check_data=check_data, **kwargs)
 
     # --- Hooks: conditioning ------------------------------------------------
 

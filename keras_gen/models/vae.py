@@ -4,11 +4,11 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import backend, networks, validation
+from keras_gen import networks, validation
 from keras_gen.datasets.spec import DataSpec
 from keras_gen.evaluation import metrics
 from keras_gen.losses import at_least_float32
-from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.own_loss import OwnLossModel
 
 #: Training objectives of `VAE.compile`.
 OBJECTIVES = ("elbo", "iwae")
@@ -31,7 +31,7 @@ def _split(inputs):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class VAE(GenerativeModel):
+class VAE(OwnLossModel):
     """A variational autoencoder (Kingma & Welling, 2014) with a Gaussian encoder.
 
     The encoder maps an image to the mean and log-variance of q(z|x); a latent
@@ -204,41 +204,10 @@ class VAE(GenerativeModel):
             )
         self.objective = objective
         self.num_samples = int(num_samples)
-        self.check_data = validation.check_flag(check_data, "check_data")
-        self._compile_kwargs = dict(kwargs)
-        super().compile(optimizer=optimizer, **kwargs)
-        self.optimizer.build(self.trainable_variables)
+        super().compile(optimizer=optimizer, check_data=check_data, **kwargs)
 
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {
-            "optimizer": keras.optimizers.serialize(self.optimizer),
-            "objective": self.objective,
-            "num_samples": self.num_samples,
-            "check_data": self.check_data,
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        config["optimizer"] = keras.optimizers.deserialize(config["optimizer"])
-        self.compile(**config)
-
-    def train_step(self, *args):
-        """Keras' own train step (through `compute_loss`), on `unpack_batch`'s
-        `(images, condition)` as the model's input."""
-        return backend.step_logs(super().train_step(*self._as_model_input(args)))
-
-    def test_step(self, *args):
-        return backend.step_logs(super().test_step(*self._as_model_input(args)))
-
-    def _as_model_input(self, args):
-        """The trainer's step arguments with the batch (the last one) made the
-        model's input `images` or `(images, condition)`, with no target."""
-        images, condition = self.unpack_batch(args[-1])
-        data = (images,) if condition is None else ((images, condition),)
-        return args[:-1] + (data,)
+    def own_compile_options(self):
+        return {"objective": self.objective, "num_samples": self.num_samples}
 
     # --- Hooks: the networks' inputs ----------------------------------------
 

@@ -9,6 +9,7 @@ from keras import ops
 from keras_gen import networks, validation
 from keras_gen.conditions import ClassLabel
 from keras_gen.losses import at_least_float32
+from keras_gen.models import weight_average
 from keras_gen.models.own_loss import OwnLossModel
 
 #: What the network predicts.
@@ -157,17 +158,9 @@ class Diffusion(OwnLossModel):
                 name="ema_steps",
                 aggregation="only_first_replica",
             )
-            for variable in self.network.trainable_variables:
-                average = self.add_weight(
-                    shape=variable.shape,
-                    dtype=variable.dtype,
-                    initializer="zeros",
-                    trainable=False,
-                    name=f"ema_{variable.path.replace('/', '_')}",
-                    aggregation="only_first_replica",
-                )
-                average.assign(ops.copy(variable.value))
-                self._ema_weights.append(average)
+            self._ema_weights = weight_average.create_averages(
+                self, self.network, aggregation="only_first_replica"
+            )
 
     def compile(self, optimizer=None, check_data=True, **kwargs):
         """Configures training; `optimizer` defaults to Adam(2e-4).
@@ -243,15 +236,11 @@ class Diffusion(OwnLossModel):
         forward pass (assignments Keras' train step applies on every backend)."""
         if not self._ema_weights:
             return
-        step = ops.cast(self.ema_steps, "float32")
-        decay = ops.minimum(self.ema, (1.0 + step) / (10.0 + step))
+        decay = weight_average.warmed_up_decay(self.ema, self.ema_steps)
         self.ema_steps.assign(self.ema_steps + 1.0)
-        for average, variable in zip(
-            self._ema_weights, self.network.trainable_variables
-        ):
-            value = ops.stop_gradient(ops.cast(variable.value, average.dtype))
-            rate = ops.cast(1.0 - decay, average.dtype)
-            average.assign(average + rate * (value - average))
+        weight_average.move_averages(
+            self._ema_weights, self.network.trainable_variables, decay
+        )
 
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
@@ -270,13 +259,9 @@ class Diffusion(OwnLossModel):
     def _predict(self, x, t, condition, use_ema):
         inputs = self.network_inputs(x, t, condition)
         if self._ema_weights and use_ema:
-            output, _ = self.network.stateless_call(
-                [average.value for average in self._ema_weights],
-                [v.value for v in self.network.non_trainable_variables],
-                inputs,
-                training=False,
+            return weight_average.call_with_averages(
+                self.network, self._ema_weights, inputs
             )
-            return output
         return self.network(inputs, training=False)
 
     def _guided(self, x, t, condition, guidance, use_ema):

@@ -8,6 +8,7 @@ from keras import ops
 from keras_gen import augment, backend, penalties, validation
 from keras_gen import losses as losses_module
 from keras_gen.models import adversarial_options as options
+from keras_gen.models import weight_average
 from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.optimizers import (
     KERAS_BETA_2,
@@ -274,17 +275,7 @@ class GAN(GenerativeModel):
         )
         self._ema_weights = []
         if self.ema is not None:
-            for variable in self.generator.trainable_variables:
-                average = self.add_weight(
-                    shape=variable.shape,
-                    dtype=variable.dtype,
-                    initializer="zeros",
-                    trainable=False,
-                    name=f"ema_{variable.path.replace('/', '_')}",
-                )
-                # A copy: on JAX, sharing one buffer breaks buffer donation.
-                average.assign(ops.copy(variable.value))
-                self._ema_weights.append(average)
+            self._ema_weights = weight_average.create_averages(self, self.generator)
 
     # --- Hooks: the networks' inputs ----------------------------------------
 
@@ -837,14 +828,10 @@ class GAN(GenerativeModel):
     def _update_ema(self):
         if not self._ema_weights:
             return
-        step = ops.cast(self.g_optimizer.iterations, "float32")
-        decay = ops.minimum(self.ema, (1.0 + step) / (10.0 + step))
-        for average, variable in zip(
-            self._ema_weights, self.generator.trainable_variables
-        ):
-            value = ops.cast(variable, average.dtype)
-            rate = ops.cast(1.0 - decay, average.dtype)
-            average.assign(average + rate * (value - average))
+        decay = weight_average.warmed_up_decay(self.ema, self.g_optimizer.iterations)
+        weight_average.move_averages(
+            self._ema_weights, self.generator.trainable_variables, decay
+        )
 
     # --- Inference ----------------------------------------------------------
 
@@ -868,13 +855,9 @@ class GAN(GenerativeModel):
         """
         generator_inputs = self.generator_inputs(noise, condition)
         if self._ema_weights and use_ema:
-            images, _ = self.generator.stateless_call(
-                [average.value for average in self._ema_weights],
-                [v.value for v in self.generator.non_trainable_variables],
-                generator_inputs,
-                training=False,
+            return weight_average.call_with_averages(
+                self.generator, self._ema_weights, generator_inputs
             )
-            return images
         return self.generator(generator_inputs, training=False)
 
     # --- Serialization ------------------------------------------------------

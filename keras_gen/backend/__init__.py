@@ -151,6 +151,15 @@ def mean_across_replicas(value):
     return tf.distribute.get_replica_context().all_reduce("MEAN", value)
 
 
+def loss_for_replicas(loss):
+    """A model's own loss (`compute_loss`, a mean over this replica's share
+    of the batch) as Keras' own train step needs it: divided by the replica
+    count under `tf.distribute`, whose optimizer sums the replicas'
+    gradients and whose logged loss multiplies it back; unchanged elsewhere."""
+    replicas, _ = replica_context()
+    return loss / replicas if replicas > 1 else loss
+
+
 def lay_out_as_batch(values):
     """Per-example values drawn inside a step (a GAN's noise), laid out over
     devices like the input batch under a JAX `keras.distribution`; see
@@ -271,6 +280,7 @@ __all__ = [
     "input_gradient",
     "iterations_before_epoch",
     "lay_out_as_batch",
+    "loss_for_replicas",
     "mean_across_replicas",
     "minimize",
     "minimize_recorded",

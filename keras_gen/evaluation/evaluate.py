@@ -347,7 +347,8 @@ def evaluate(
       of 28x28x1 digits: the modes reached by `mode_samples` samples and the
       KL divergence of their distribution from uniform.
     - The model's `heldout_metrics` on `test_data` (a VAE's negative ELBO
-      and likelihood; Pix2Pix's L1 and PSNR to the targets), with
+      and likelihood, a diffusion model's bound; Pix2Pix's L1 and PSNR to
+      the targets), with
       `heldout_options`.
 
     A metric that does not apply is left out and named in `result.skipped`
@@ -361,8 +362,9 @@ def evaluate(
             test split.
         test_data: held-out data as the model trains on it: images (or
             `(images, labels)`) for a VAE, `(inputs, targets)` for Pix2Pix.
-            Default: the shipped MNIST test digits in [0, 1] with their
-            labels (their conditions are not used for samples).
+            Default: the shipped MNIST test digits, scaled to the model's
+            `value_range`, with their labels (their conditions are not used
+            for samples).
         seed: seed of the samples' noise, the bootstrap and the likelihood
             estimates.
         conditions: conditions for the samples, for a model that cannot
@@ -438,6 +440,8 @@ def evaluate(
             result.skipped.update(dict.fromkeys(INCEPTION_METRICS, reason))
     if test_data is None:
         test_images, default_labels = default_reference_images()
+        low, high = model.value_range  # the digits as the model trains on them
+        test_images = low + (high - low) * test_images
         test_labels = default_labels if test_labels is None else test_labels
         test_data = test_images if test_labels is None else (test_images, test_labels)
         result.provenance["test_data"] = "the 10,000 MNIST test digits"

@@ -368,6 +368,18 @@ class GenerativeModel(backend.ModelMixin, keras.Model):
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
+    @staticmethod
+    def _replica_share(draw, batch_size):
+        """`draw(batch_size)`; under `tf.distribute`, this replica's rows of a
+        draw for the global batch, so that replicas get different draws and
+        training equals single-device training on the global batch. Under a
+        JAX `keras.distribution`, laid out over the devices like the batch."""
+        replicas, replica_id = backend.replica_context()
+        if replicas == 1:
+            return backend.lay_out_as_batch(draw(batch_size))
+        values = draw(batch_size * replicas)
+        return values[replica_id * batch_size : (replica_id + 1) * batch_size]
+
     # --- Generation ---------------------------------------------------------
 
     def generate_images(self, noise, condition=None):

@@ -35,7 +35,17 @@ def data_parallel(request, tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    "kind", ["dcgan", "relativistic", "ada", "cgan", "vae", "pix2pix"]
+    "kind",
+    [
+        "dcgan",
+        "relativistic",
+        "ada",
+        "cgan",
+        "vae",
+        "pix2pix",
+        "diffusion",
+        "conditional_diffusion",
+    ],
 )
 def test_data_parallel_equals_one_device(data_parallel, kind):
     devices, results = data_parallel

@@ -12,7 +12,18 @@ pytestmark = pytest.mark.slow
 TOLERANCE = 1e-4
 
 
-@pytest.mark.parametrize("kind", ["gan", "wgan_gp", "r1_subset", "relativistic", "ada"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "gan",
+        "wgan_gp",
+        "r1_subset",
+        "relativistic",
+        "ada",
+        "diffusion",
+        "conditional_diffusion",
+    ],
+)
 def test_mirrored_equals_single_device(tmp_path, kind):
     path = tmp_path / "result.npz"
     run_module("tests.programs.mirrored_vs_single", path, kind)
@@ -25,7 +36,7 @@ def test_mirrored_equals_single_device(tmp_path, kind):
             r[key.replace("single", "mirrored")], r[key], atol=TOLERANCE, err_msg=key
         )
     # Logged losses are global-batch values, not per-replica sums or halves.
-    logged = [name for name in ("d_loss", "g_loss", "augment_probability")]
+    logged = [name for name in ("d_loss", "g_loss", "augment_probability", "loss")]
     for name in [n for n in logged if f"single/{n}" in r]:
         np.testing.assert_allclose(
             r[f"mirrored/{name}"], r[f"single/{name}"], rtol=1e-4, atol=1e-5

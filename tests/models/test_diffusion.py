@@ -4,9 +4,12 @@ A diffusion model's train step takes seconds to trace even at 8x8, so most
 of these are in the slow tier (`.ci/run` runs them on all three backends).
 """
 
+import importlib
+
 import keras
 import numpy as np
 import pytest
+from keras import ops
 
 import keras_gen as kg
 from keras_gen.models.diffusion import signal_and_noise_rates
@@ -114,8 +117,81 @@ def test_image_grid_shows_one_row_per_class(images, labels, tmp_path):
     assert list(tmp_path.glob("*.png"))
 
 
+class PosteriorMean(keras.layers.Layer):
+    """The exact denoiser of data spread evenly over a few images: the
+    v-prediction of their posterior mean given the noisy image."""
+
+    def __init__(self, points, **kwargs):
+        super().__init__(**kwargs)
+        self.points = np.asarray(points, "float32").reshape(len(points), -1)
+
+    def call(self, inputs):
+        noisy, t = inputs
+        alpha, sigma = signal_and_noise_rates(t)
+        alpha, sigma = ops.reshape(alpha, (-1, 1)), ops.reshape(sigma, (-1, 1))
+        flat = ops.reshape(noisy, (ops.shape(noisy)[0], -1))
+        points = ops.convert_to_tensor(self.points)
+        distances = ops.sum(
+            (flat[:, None, :] - alpha[:, :, None] * points[None]) ** 2, axis=-1
+        )
+        logits = -distances / (2 * sigma**2)
+        weights = ops.exp(logits - ops.max(logits, axis=-1, keepdims=True))
+        weights = weights / ops.sum(weights, axis=-1, keepdims=True)
+        v = (alpha * flat - ops.matmul(weights, points)) / sigma
+        return ops.reshape(v, ops.shape(noisy))
+
+    def compute_output_shape(self, shapes):
+        return shapes[0]
+
+
+def exact_model(points):
+    noisy, t = keras.Input(points.shape[1:]), keras.Input(())
+    network = keras.Model([noisy, t], PosteriorMean(points)([noisy, t]))
+    return kg.Diffusion(image_shape=points.shape[1:], network=network, ema=None)
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_the_likelihood_bound_of_the_exact_denoiser_is_the_datas_entropy(count):
+    # Binary images drawn evenly from `count` patterns have entropy log(count)
+    # nats; with the exact denoiser the continuous-time bound is tight.
+    rng = np.random.default_rng(count)
+    points = np.where(rng.uniform(size=(count, 4, 4, 1)) < 0.5, -1.0, 1.0)
+    data = np.concatenate([points] * 200)
+    bound = exact_model(points).variational_bound(
+        data, time_samples=32, seed=1, levels=2
+    )
+    assert bound.shape == (len(data),)
+    assert bound.mean() == pytest.approx(np.log(count), abs=0.15)
+    # A denoiser that knows only the first pattern gives the others no mass.
+    wrong = exact_model(points[:1]).variational_bound(
+        points[1:], time_samples=32, seed=1, levels=2
+    )
+    assert wrong.min() > 20
+    # The decoder of 8-bit images costs more: x_0's noise spans several levels.
+    assert (
+        exact_model(points).variational_bound(data[:50], time_samples=4, seed=1).mean()
+        > 16 * 0.5
+    )
+
+
+def test_the_likelihood_bound_refuses_images_off_the_levels():
+    points = np.where(np.random.default_rng(0).uniform(size=(2, 4, 4, 1)) < 0.5, -1, 1)
+    model = exact_model(points)
+    with pytest.raises(ValueError, match="evenly spaced values"):
+        model.variational_bound(points * 0.5, levels=2)
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        model.heldout_metrics((points + 1.0) / 2.0)  # [0, 1] images
+    with pytest.raises(ValueError, match="time_samples"):
+        model.heldout_metrics(points.astype("float32"), time_samples=0)
+
+
 @pytest.mark.slow
-def test_evaluate_scores_a_digit_model(images):
+def test_evaluate_scores_a_digit_model(images, monkeypatch):
+    evaluate_module = importlib.import_module("keras_gen.evaluation.evaluate")
+    digits, labels = evaluate_module.default_reference_images()
+    monkeypatch.setattr(  # 30 of the default test digits, for speed
+        evaluate_module, "default_reference_images", lambda: (digits[:30], labels[:30])
+    )
     model = kg.Diffusion(image_shape=(28, 28, 1), base_filters=8, sampling_steps=2)
     evaluator = kg.evaluation.Evaluator(
         reference_images=np.random.default_rng(0).uniform(0, 1, (50, 28, 28, 1)),
@@ -123,6 +199,20 @@ def test_evaluate_scores_a_digit_model(images):
     )
     result = kg.evaluation.evaluate(model, 20, evaluator, detail=False)
     assert {"frechet_distance", "classifier_score"} <= set(result)
+    # The bound on the default test digits, which evaluate() scales to [-1, 1].
+    digits = kg.evaluation.evaluate(model, 20, evaluator, detail=False, time_samples=1)
+    assert np.isfinite(digits["negative_elbo"]) and digits["negative_elbo"] > 0
+    assert digits["bits_per_dim"] == pytest.approx(
+        digits["negative_elbo"] / (784 * np.log(2))
+    )
+    assert digits.provenance["time_samples"] == 1
+    # Binarised (the VAE's protocol) or 8-bit: the same images, two bounds.
+    held_out = np.round(np.random.default_rng(1).uniform(-1, 1, (8, 28, 28, 1)))
+    binary = model.heldout_metrics(held_out.astype("float32"), time_samples=2)
+    grey = model.heldout_metrics(
+        held_out.astype("float32"), time_samples=2, binarize=False
+    )
+    assert binary["negative_elbo"] != grey["negative_elbo"]
 
 
 @pytest.mark.slow

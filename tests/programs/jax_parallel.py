@@ -5,8 +5,10 @@ Usage: python -m tests.programs.jax_parallel data N OUT.npz
 
 `data N`: the DCGAN (R1 on a subset, an EMA), the DCGAN with R3GAN's
 objective (the relativistic loss, R1 and R2 on a subset) and with ADA, the
-CGAN, the VAE
-and Pix2Pix (dropout as its noise, the L1 term), each on one
+CGAN, the VAE,
+Pix2Pix (dropout as its noise, the L1 term) and the two diffusion models
+(noise levels, noise and dropped labels drawn in the step, the weights'
+average), each on one
 device and under `DataParallel` over N host devices, on the same global
 batch; then a DCGAN trained one epoch under `DataParallel` with a
 `Checkpoint` and resumed for a second, under the distribution and on one
@@ -37,7 +39,9 @@ from tests.helpers import (  # noqa: E402
     IMAGE_SHAPE,
     pairs_of,
     tiny_cgan,
+    tiny_conditional_diffusion,
     tiny_dcgan,
+    tiny_diffusion,
     tiny_pix2pix,
     tiny_vae,
 )
@@ -59,6 +63,17 @@ COMPILE = {
         )
     },
 }
+#: The models trained on one device and under `DataParallel`.
+DATA_PARALLEL_KINDS = (
+    "dcgan",
+    "relativistic",
+    "ada",
+    "cgan",
+    "vae",
+    "pix2pix",
+    "diffusion",
+    "conditional_diffusion",
+)
 RNG = np.random.default_rng(1)
 IMAGES = RNG.uniform(-1, 1, (64,) + IMAGE_SHAPE).astype("float32")
 LABELS = RNG.integers(0, 3, 64).astype("int32")
@@ -67,7 +82,7 @@ LABELS = RNG.integers(0, 3, 64).astype("int32")
 def data_for(kind):
     if kind == "vae":
         return ((IMAGES + 1) / 2,)
-    if kind == "cgan":
+    if kind in ("cgan", "conditional_diffusion"):
         return (IMAGES, LABELS)
     if kind == "pix2pix":
         return pairs_of(IMAGES)
@@ -86,6 +101,8 @@ def build(kind, distribution=None):
         "cgan": lambda: tiny_cgan(seed=0),
         "vae": lambda: tiny_vae(seed=0),
         "pix2pix": lambda: tiny_pix2pix(seed=0),
+        "diffusion": lambda: tiny_diffusion(ema=0.9, seed=0),
+        "conditional_diffusion": lambda: tiny_conditional_diffusion(ema=0.9, seed=0),
         "wide_dcgan": lambda: kg.DCGAN.from_preset(
             "mnist", image_shape=IMAGE_SHAPE, latent_dim=4, base_filters=16, seed=0
         ),
@@ -120,7 +137,7 @@ def record(results, name, model, logs):
 def data_parallel(path):
     results = {"devices": np.array(len(jax.devices()))}
     parallel = keras.distribution.DataParallel(devices=jax.devices())
-    for kind in ("dcgan", "relativistic", "ada", "cgan", "vae", "pix2pix"):
+    for kind in DATA_PARALLEL_KINDS:
         record(results, f"{kind}/single", *train(kind, None))
         model, logs = train(kind, parallel)
         record(results, f"{kind}/parallel", model, logs)

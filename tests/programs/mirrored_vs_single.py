@@ -1,4 +1,9 @@
-"""Trains the same GAN on one device and under MirroredStrategy on 2 logical CPUs.
+"""Trains the same model on one device and under MirroredStrategy on 2 logical CPUs.
+
+KIND: a GAN objective (`gan`, `wgan_gp`, `r1_subset`, `relativistic`, `ada`)
+or `diffusion` / `conditional_diffusion` (Keras' own train step: the noise
+levels, the noise and the dropped labels drawn per replica, the loss scaled
+for the replicas, the weights' average).
 
 Usage: python -m tests.programs.mirrored_vs_single OUT.npz KIND
 
@@ -23,12 +28,28 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
-from tests.helpers import IMAGE_SHAPE, tiny_gan  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    IMAGE_SHAPE,
+    tiny_conditional_diffusion,
+    tiny_diffusion,
+    tiny_gan,
+)
 
 GLOBAL_BATCH = 16
+DIFFUSION = {
+    "diffusion": tiny_diffusion,
+    "conditional_diffusion": tiny_conditional_diffusion,
+}
 
 
 def build(kind):
+    if kind in DIFFUSION:
+        model = DIFFUSION[kind](ema=0.9, seed=0)
+        rng = np.random.default_rng(1)
+        for variable in model.network.trainable_variables:
+            variable.assign(rng.normal(0, 0.1, variable.shape).astype("float32"))
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+        return model
     options = {
         "gan": {},
         "wgan_gp": {"gradient_penalty": 10.0, "loss": "wasserstein"},
@@ -69,12 +90,18 @@ def train(kind, strategy):
     images = (
         np.random.default_rng(2).uniform(-1, 1, (64,) + IMAGE_SHAPE).astype("float32")
     )
-    dataset = tf.data.Dataset.from_tensor_slices(images).batch(GLOBAL_BATCH)
+    labels = np.random.default_rng(3).integers(0, 3, 64).astype("int32")
+    slices = (images, labels) if kind == "conditional_diffusion" else images
+    dataset = tf.data.Dataset.from_tensor_slices(slices).batch(GLOBAL_BATCH)
     with strategy.scope():
         model = build(kind)
     history = model.fit(dataset, epochs=2, verbose=0)
     weights = [keras.ops.convert_to_numpy(v) for v in model.trainable_variables]
-    weights.append(keras.ops.convert_to_numpy(model.augment_probability))
+    if kind in DIFFUSION:
+        weights += [keras.ops.convert_to_numpy(v) for v in model._ema_weights]
+        weights.append(keras.ops.convert_to_numpy(model.ema_steps))
+    else:
+        weights.append(keras.ops.convert_to_numpy(model.augment_probability))
     return weights, history.history, model.distribute_strategy.num_replicas_in_sync
 
 

@@ -11,13 +11,20 @@ DCGAN's. Then the diffusion model's samples at 10, 25, 50 and 100 steps
 (`--table-samples` each): quality against sampling images/s.
 
 `--models dcgan,diffusion,conditional-diffusion` adds the "mnist"
-`kg.ConditionalDiffusion` (its label accuracy, without guidance).
+`kg.ConditionalDiffusion` (its label accuracy, without guidance), and then
+its samples at each classifier-free guidance scale of `--guidance` (label
+accuracy and quality against the scale); `vae` adds the VAE of
+`benchmarks/quality.py` (binarised digits, batch 128). The table's −ELBO is
+each likelihood model's bound on the binarised test digits, in nats
+(`heldout_metrics`; the VAE's protocol).
 """
 
 import argparse
 import os
 import pathlib
 import time
+
+import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -37,14 +44,20 @@ METRICS = ("frechet_distance", "precision", "recall", "classifier_score")
 
 
 def build(name):
+    """The model and the options of its MNIST data (batch size aside)."""
+    data = {"labels": False}
     if name == "dcgan":
-        model, labels = kg.DCGAN.from_preset("mnist"), False
+        model = kg.DCGAN.from_preset("mnist")
+    elif name == "vae":  # as benchmarks/quality.py trains it
+        model = kg.VAE(image_shape=(28, 28, 1), latent_dim=16)
+        data = {"labels": False, "value_range": (0, 1), "binarize": True}
+        data["batch_size"] = 128
     elif name == "diffusion":
-        model, labels = kg.Diffusion.from_preset("mnist"), False
+        model = kg.Diffusion.from_preset("mnist")
     else:
-        model, labels = kg.ConditionalDiffusion.from_preset("mnist"), True
+        model, data = kg.ConditionalDiffusion.from_preset("mnist"), {"labels": True}
     model.compile()
-    return model, labels
+    return model, data
 
 
 def main():
@@ -58,6 +71,17 @@ def main():
     parser.add_argument("--sampling-steps", type=int, default=25)
     parser.add_argument("--table-steps", default="10,25,50,100")
     parser.add_argument("--table-samples", type=int, default=500)
+    parser.add_argument(
+        "--likelihood-images",
+        type=int,
+        default=10_000,
+        help="binarised test digits the -ELBO is estimated on",
+    )
+    parser.add_argument(
+        "--guidance",
+        default="1,2,4",
+        help="classifier-free guidance scales of the conditional model's table",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=SHARED if SHARED.is_dir() else None)
     parser.add_argument("--save-samples", metavar="DIR", help="write sample grids here")
@@ -66,24 +90,33 @@ def main():
         args.budget = 600
     print(f"# {machine.describe()}; seed {args.seed}", flush=True)
     evaluator = kg.evaluation.Evaluator(bootstrap_resamples=2)
+    test_images, test_labels = kg.evaluation.default_reference_images()
     rows, trained = [], {}
     for name in args.models.split(","):
         keras.utils.set_random_seed(args.seed)
-        model, labels = build(name)
+        model, options = build(name)
+        batch_size = options.pop("batch_size", args.batch_size)
         data = kg.datasets.mnist(
-            batch_size=args.batch_size,
-            data_dir=args.data_dir,
-            seed=args.seed,
-            labels=labels,
+            batch_size=batch_size, data_dir=args.data_dir, seed=args.seed, **options
         )
         budget = Budget(seconds=args.budget, steps=args.steps)
         model.fit(data, epochs=10_000, verbose=0, callbacks=[budget])
-        rate = budget.steps * args.batch_size / budget.elapsed
+        rate = budget.steps * batch_size / budget.elapsed
         print(f"{name}: {budget.steps} steps in {budget.elapsed:.0f}s", flush=True)
-        if name != "dcgan":
+        if "diffusion" in name:
             model.sampling_steps = args.sampling_steps
         start = time.perf_counter()
-        scores = kg.evaluation.evaluate(model, args.num_samples, evaluator)
+        low, high = model.value_range
+        held_out = args.likelihood_images
+        scores = kg.evaluation.evaluate(
+            model,
+            args.num_samples,
+            evaluator,
+            test_data=(
+                low + (high - low) * test_images[:held_out],
+                test_labels[:held_out],
+            ),
+        )
         seconds = time.perf_counter() - start
         rows.append((name, budget.steps, rate, scores, seconds))
         trained[name] = model
@@ -104,9 +137,10 @@ def main():
     )
     print(
         "| model | steps | images/s | Fréchet | precision | recall | "
-        "classifier score | label accuracy | Fréchet / DCGAN's | scoring s |"
+        "classifier score | label accuracy | −ELBO (nats) | Fréchet / DCGAN's | "
+        "scoring s |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- |" + " ---: |" * 10)
     for name, steps, rate, s, seconds in rows:
         ratio = (
             f"{s['frechet_distance'] / reference['frechet_distance']:.2f}"
@@ -114,14 +148,16 @@ def main():
             else ""
         )
         accuracy = f"{s['label_accuracy']:.3f}" if "label_accuracy" in s else ""
+        elbo = f"{s['negative_elbo']:.1f}" if "negative_elbo" in s else ""
         print(
             f"| {name} | {steps} | {rate:.0f} | {s['frechet_distance']:.2f} | "
             f"{s['precision']:.3f} | {s['recall']:.3f} | "
-            f"{s['classifier_score']:.2f} | {accuracy} | {ratio} | {seconds:.0f} |"
+            f"{s['classifier_score']:.2f} | {accuracy} | {elbo} | {ratio} | "
+            f"{seconds:.0f} |"
         )
 
     for name, model in trained.items():
-        if name == "dcgan":
+        if "diffusion" not in name:
             continue
         print(
             f"\n{name}: sampling steps against quality, {args.table_samples:,} "
@@ -140,6 +176,34 @@ def main():
                 f"| {steps} | {rate:.1f} | {s['frechet_distance']:.2f} | "
                 f"{s['precision']:.3f} | {s['recall']:.3f} |"
             )
+        if name == "conditional-diffusion":
+            guidance_table(model, args, evaluator)
+
+
+def guidance_table(model, args, evaluator):
+    """Label accuracy and quality against the classifier-free guidance scale."""
+    model.sampling_steps = args.sampling_steps
+    labels = np.arange(args.table_samples) % model.num_classes
+    print(
+        f"\nconditional-diffusion: guidance against label accuracy, "
+        f"{args.table_samples:,} samples each, {args.sampling_steps} DDIM steps"
+    )
+    print(
+        "| guidance | sampling images/s | label accuracy | Fréchet | precision | "
+        "recall |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for scale in [None] + [float(w) for w in args.guidance.split(",")]:
+        start = time.perf_counter()
+        samples = model.generate(labels=labels, seed=0, guidance=scale)
+        rate = len(labels) / (time.perf_counter() - start)
+        s = evaluator.score_images((samples + 1) / 2, labels=labels)
+        print(
+            f"| {'none' if scale is None else f'{scale:g}'} | {rate:.1f} | "
+            f"{s['label_accuracy']:.3f} | {s['frechet_distance']:.2f} | "
+            f"{s['precision']:.3f} | {s['recall']:.3f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -239,7 +239,18 @@ def test_diffusion_benchmark_prints_its_tables():
         "benchmarks.diffusion",
         *("--steps", "2", "--num-samples", "20", "--batch-size", "8"),
         *("--table-samples", "10", "--table-steps", "2,3"),
+        *("--models", "dcgan,diffusion,conditional-diffusion", "--guidance", "2"),
+        *("--likelihood-images", "20"),
     )
     assert re.search(r"\| diffusion \| 2 \| [\d.]+ \| [\d.]+ \|", output), output
+    # The bound in nats for the diffusion models, none for the DCGAN.
+    elbo = re.search(r"^\| diffusion \|(?: [^|]* \|){8} ([\d.]+) \|", output, re.M)
+    assert elbo and float(elbo.group(1)) > 0, output
+    # Guidance against label accuracy: unguided, then the scale asked for.
+    assert (
+        len(re.findall(r"^\| (none|2) \| [\d.]+ \| [01]\.\d{3} \|", output, re.M)) == 2
+    )
     assert re.search(r"\| dcgan \| 2 \|.*\| 1\.00 \|", output), output
-    assert len(re.findall(r"^\| [23] \| [\d.]+ \| [\d.]+ \|", output, re.M)) == 2
+    # Sampling steps against quality (five columns), for each diffusion model.
+    steps_rows = r"^\| [23] \|(?: [\d.]+ \|){4}$"
+    assert len(re.findall(steps_rows, output, re.M)) == 4

@@ -12,6 +12,18 @@ import numpy as np
 import keras_gen as kg
 
 IMAGE_SHAPE = (8, 8, 1)
+#: The models tests/programs/jax_parallel.py trains on one device and under
+#: JAX's `DataParallel`.
+DATA_PARALLEL_KINDS = (
+    "dcgan",
+    "relativistic",
+    "ada",
+    "cgan",
+    "vae",
+    "pix2pix",
+    "diffusion",
+    "conditional_diffusion",
+)
 LATENT_DIM = 4
 
 

@@ -274,6 +274,13 @@ class Diffusion(OwnLossModel):
             )
         return self.network(inputs, training=False)
 
+    def _denoised(self, noisy, output, alpha, sigma):
+        """The clean image the network's `output` on `noisy` (at the level
+        of `alpha`, `sigma`) implies, unclipped; tensors or numpy arrays."""
+        if self.prediction == "v":
+            return alpha * noisy - sigma * output
+        return (noisy - sigma * output) / alpha
+
     def _guided(self, x, t, condition, guidance, use_ema):
         if guidance is None or condition is None:
             return self._predict(x, t, condition, use_ema)
@@ -331,11 +338,9 @@ class Diffusion(OwnLossModel):
             output = ops.cast(
                 self._guided(x, t, condition, guidance, use_ema), "float32"
             )
-            if self.prediction == "v":
-                images = float(alpha) * x - float(sigma) * output
-            else:
-                images = (x - float(sigma) * output) / float(alpha)
-            images = ops.clip(images, -1.0, 1.0)
+            images = ops.clip(
+                self._denoised(x, output, float(alpha), float(sigma)), -1.0, 1.0
+            )
             noise_estimate = (x - float(alpha) * images) / float(sigma)
             fresh = 0.0
             if sampler == "ddpm":
@@ -427,16 +432,14 @@ class Diffusion(OwnLossModel):
         self._check_condition(condition, len(images))
         values = np.linspace(-1.0, 1.0, int(levels))
         index = np.round((images + 1.0) / 2.0 * (levels - 1))
-        if (
-            np.max(np.abs(values[np.clip(index, 0, levels - 1).astype(int)] - images))
-            > 1e-3
-        ):
+        quantised = values[np.clip(index, 0, levels - 1).astype(int)]
+        if np.max(np.abs(quantised - images)) > 1e-3:
             raise ValueError(
                 f"`variational_bound` needs images whose pixels take one of "
                 f"{levels} evenly spaced values in [-1, 1]; quantise them first "
                 "(`heldout_metrics` binarises or quantises them to 8 bits)."
             )
-        images = values[index.astype(int)]
+        images = quantised
         rng = np.random.default_rng(seed)
         pixel_axes = tuple(range(1, images.ndim))
         # Prior: KL(q(x_1 | x) || N(0, I)).
@@ -447,8 +450,9 @@ class Diffusion(OwnLossModel):
         # Decoder: -log p(x | x_0), x_0 ~ q(x_0 | x).
         alpha, sigma = signal_and_noise_rates(0.0)
         decoder = np.zeros(len(images))
-        for start in range(0, len(images), max(1, 4096 // levels)):
-            chunk = images[start : start + max(1, 4096 // levels)]
+        per_chunk = max(1, 4096 // levels)
+        for start in range(0, len(images), per_chunk):
+            chunk = images[start : start + per_chunk]
             x0 = alpha * chunk + sigma * rng.standard_normal(chunk.shape)
             logits = -((x0[..., None] - alpha * values) ** 2) / (2 * sigma**2)
             true = -((x0 - alpha * chunk) ** 2) / (2 * sigma**2)
@@ -466,20 +470,20 @@ class Diffusion(OwnLossModel):
         strata = np.mod(offsets + np.arange(time_samples) / time_samples, 1.0)
         log_snr = log_snr_min + (log_snr_max - log_snr_min) * strata
         angle = np.arctan(np.exp(-log_snr / 2.0))
+        angle = angle.reshape(-1)  # image after image, its levels in turn
         times = (angle - _ANGLE_MIN) / (_ANGLE_MAX - _ANGLE_MIN)
         rows = np.repeat(np.arange(count), time_samples)
+        condition = None if condition is None else np.asarray(condition)
+        shape = (-1,) + (1,) * (images.ndim - 1)
         errors = np.zeros(count * time_samples)
         for start in range(0, len(rows), BOUND_BATCH):
             which = rows[start : start + BOUND_BATCH]
             x = images[which]
-            a = np.cos(angle.reshape(-1)[start : start + BOUND_BATCH])
-            s = np.sin(angle.reshape(-1)[start : start + BOUND_BATCH])
-            shape = (-1,) + (1,) * (x.ndim - 1)
-            noisy = a.reshape(shape) * x + s.reshape(shape) * rng.standard_normal(
-                x.shape
-            )
-            t = times.reshape(-1)[start : start + BOUND_BATCH]
-            given = None if condition is None else np.asarray(condition)[which]
+            a = np.cos(angle[start : start + BOUND_BATCH]).reshape(shape)
+            s = np.sin(angle[start : start + BOUND_BATCH]).reshape(shape)
+            noisy = a * x + s * rng.standard_normal(x.shape)
+            t = times[start : start + BOUND_BATCH]
+            given = None if condition is None else condition[which]
             output = ops.convert_to_numpy(
                 ops.cast(
                     self._predict(
@@ -491,11 +495,7 @@ class Diffusion(OwnLossModel):
                     "float32",
                 )
             ).astype("float64")
-            if self.prediction == "v":
-                denoised = a.reshape(shape) * noisy - s.reshape(shape) * output
-            else:
-                denoised = (noisy - s.reshape(shape) * output) / a.reshape(shape)
-            denoised = np.clip(denoised, -1.0, 1.0)
+            denoised = np.clip(self._denoised(noisy, output, a, s), -1.0, 1.0)
             errors[start : start + len(which)] = np.sum(
                 (x - denoised) ** 2, axis=pixel_axes
             )

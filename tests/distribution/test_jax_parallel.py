@@ -7,7 +7,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from tests.helpers import run_module
+from tests.helpers import DATA_PARALLEL_KINDS, run_module
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,19 +34,7 @@ def data_parallel(request, tmp_path_factory):
     return request.param, dict(np.load(path))
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "dcgan",
-        "relativistic",
-        "ada",
-        "cgan",
-        "vae",
-        "pix2pix",
-        "diffusion",
-        "conditional_diffusion",
-    ],
-)
+@pytest.mark.parametrize("kind", DATA_PARALLEL_KINDS)
 def test_data_parallel_equals_one_device(data_parallel, kind):
     devices, results = data_parallel
     assert int(results["devices"]) == devices

@@ -36,6 +36,7 @@ import numpy as np  # noqa: E402
 
 import keras_gen as kg  # noqa: E402
 from tests.helpers import (  # noqa: E402
+    DATA_PARALLEL_KINDS,
     IMAGE_SHAPE,
     pairs_of,
     tiny_cgan,
@@ -63,17 +64,6 @@ COMPILE = {
         )
     },
 }
-#: The models trained on one device and under `DataParallel`.
-DATA_PARALLEL_KINDS = (
-    "dcgan",
-    "relativistic",
-    "ada",
-    "cgan",
-    "vae",
-    "pix2pix",
-    "diffusion",
-    "conditional_diffusion",
-)
 RNG = np.random.default_rng(1)
 IMAGES = RNG.uniform(-1, 1, (64,) + IMAGE_SHAPE).astype("float32")
 LABELS = RNG.integers(0, 3, 64).astype("int32")
